@@ -1,0 +1,1 @@
+"""The socialroi command line (a thin typer layer over socialroi.valuation)."""

@@ -1,0 +1,1 @@
+"""The bundled example company and the templates written by ``socialroi init``."""

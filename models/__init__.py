@@ -1,0 +1,1 @@
+"""Statistics behind the value estimates: regressions, weighting, sensitivity."""

@@ -1,0 +1,403 @@
+"""Read the tables people export: CSV/TSV in UTF-8 (with or without BOM) or
+UTF-16, title lines above the header, Parquet and Excel; and find the
+columns that play each role (keyword, clicks, CPC, ...) by the names real
+exports use, or by a name the user gives.
+
+Row numbers in messages count data rows: the first row below the header is
+row 1 (in a spreadsheet whose header is on line 1, that is line 2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialroi.valuation.errors import InputError
+
+_DELIMITERS = (",", "\t", ";", "|")
+_SAMPLE_BYTES = 256 * 1024
+_SAMPLE_ROWS = 60
+
+
+@dataclass(frozen=True)
+class Role:
+    """A column role: the names it goes by in exports, and how to read it.
+
+    Parameters
+    ----------
+    aliases : tuple of str
+        Column names that mean this role, compared case-insensitively with
+        whitespace collapsed. The first is the canonical name.
+    required : bool
+        Whether a table without this column is an error.
+    text : bool
+        Read as text even when every value looks like a number (keywords
+        such as ``"2024"`` or ``"007"`` must stay as written).
+    """
+
+    aliases: tuple[str, ...]
+    required: bool = True
+    text: bool = False
+
+
+def _fold(name: str) -> str:
+    return " ".join(str(name).replace("\ufeff", "").split()).casefold()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table read from a file, with the column found for each role.
+
+    Attributes
+    ----------
+    data : pyarrow.Table
+        The table as read (text roles as strings).
+    name : str
+        The file as the user gave it, for messages.
+    columns : mapping
+        Role name to column name, for the roles found.
+    notes : tuple of str
+        Things noticed while reading (encoding fallbacks, title lines skipped).
+    """
+
+    data: Any
+    name: str
+    columns: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n_rows(self) -> int:
+        """Number of data rows."""
+        return int(self.data.num_rows)
+
+    def has(self, role: str) -> bool:
+        """Whether a column was found for ``role``."""
+        return role in self.columns
+
+    def column(self, role: str):
+        """The Arrow column (a ChunkedArray) for ``role``."""
+        return self.data.column(self.columns[role])
+
+    def text(self, role: str):
+        """The column for ``role`` as an Arrow string array (nulls kept)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        col = self.column(role)
+        if not pa.types.is_string(col.type):
+            col = pc.cast(col, pa.string())
+        return col
+
+    def numbers(self, role: str, *, allow_blank: bool = False, allow_negative: bool = False):
+        """Parse the column for ``role`` as numbers (see :mod:`socialroi.valuation.numbers`)."""
+        from socialroi.valuation.numbers import parse_numbers
+
+        return parse_numbers(
+            self.column(role),
+            file=self.name,
+            column=self.columns[role],
+            allow_blank=allow_blank,
+            allow_negative=allow_negative,
+        )
+
+    def error(self, message: str, role: str | None = None, row: int | None = None) -> InputError:
+        """An :class:`InputError` located in this table (``row`` is 1-based)."""
+        return InputError(message, file=self.name, column=self.columns.get(role) if role else None, row=row)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    text: str | None  # decoded text when the bytes are not UTF-8 as stored
+    delimiter: str
+    header_row: int
+    header: list[str]
+    notes: tuple[str, ...]
+
+
+def _decode_sample(raw: bytes, name: str) -> tuple[str, str]:
+    """Return (encoding, decoded sample)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    elif raw.startswith(b"\xef\xbb\xbf"):
+        enc = "utf-8-sig"
+    elif len(raw) >= 4 and raw[1:2] == b"\x00" and raw[3:4] == b"\x00":
+        enc = "utf-16-le"
+    elif len(raw) >= 4 and raw[0:1] == b"\x00" and raw[2:3] == b"\x00":
+        enc = "utf-16-be"
+    else:
+        enc = "utf-8"
+    text = raw.decode(enc, errors="ignore" if enc.startswith("utf-16") else "strict") if enc != "utf-8" else None
+    if text is None:
+        cut = raw[: raw.rfind(b"\n") + 1] or raw
+        try:
+            text = cut.decode("utf-8")
+        except UnicodeDecodeError:
+            enc = "cp1252"
+            text = cut.decode("cp1252", errors="replace")
+    return enc, text
+
+
+def _sniff(sample: str, name: str) -> tuple[str, int, list[str]]:
+    """Pick the delimiter and the header row from the first rows of text."""
+    best = None
+    for delim in _DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(sample), delimiter=delim))[:_SAMPLE_ROWS]
+        except csv.Error:
+            continue
+        rows = [r for r in rows if any(cell.strip() for cell in r)]
+        if not rows:
+            continue
+        tail = rows[len(rows) // 3 :] or rows
+        counts: dict[int, int] = {}
+        for r in tail:
+            counts[len(r)] = counts.get(len(r), 0) + 1
+        width, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        score = (width > 1, freq / len(tail), width)
+        if best is None or score > best[0]:
+            best = (score, delim, rows, width)
+    if best is None:
+        raise InputError("the file has no rows; export the table with its header row", file=name)
+    _, delim, rows, width = best
+    header_row = next(i for i, r in enumerate(rows) if len(r) == width)
+    return delim, header_row, rows[header_row]
+
+
+def _layout(path: Path, name: str) -> tuple[_Layout, str]:
+    with open(path, "rb") as fh:
+        raw = fh.read(_SAMPLE_BYTES)
+    if not raw.strip():
+        raise InputError("the file is empty; export the table with its header row", file=name)
+    enc, sample = _decode_sample(raw, name)
+    notes = []
+    full_text = None
+    if enc not in ("utf-8", "utf-8-sig"):
+        data = path.read_bytes()
+        full_text = data.decode(enc, errors="replace")
+        sample = full_text[:_SAMPLE_BYTES]
+        if enc == "cp1252":
+            notes.append(f"{name}: not valid UTF-8, read as Windows-1252; save as UTF-8 to be sure of non-English text")
+    delim, header_row, header = _sniff(sample.lstrip("\ufeff"), name)
+    if header_row:
+        notes.append(f"{name}: skipped {header_row} title line(s) above the header")
+    return _Layout(full_text, delim, header_row, header, tuple(notes)), enc
+
+
+def _resolve(header: list[str], roles: Mapping[str, Role], explicit: Mapping[str, str], name: str) -> dict[str, str]:
+    folded: dict[str, str] = {}
+    for col in header:
+        key = _fold(col)
+        if key in folded:
+            raise InputError(f"the header names column '{col}' twice; rename one of them", file=name)
+        folded[key] = col
+    found: dict[str, str] = {}
+    for role, spec in roles.items():
+        wanted = explicit.get(role)
+        if wanted:
+            col = folded.get(_fold(wanted))
+            if col is None:
+                raise InputError(
+                    f"no column '{wanted}' (given for {role}); the columns are: "
+                    + ", ".join(repr(h) for h in header),
+                    file=name,
+                )
+            found[role] = col
+            continue
+        for alias in spec.aliases:
+            col = folded.get(_fold(alias))
+            if col is not None:
+                found[role] = col
+                break
+        else:
+            if spec.required:
+                raise InputError(
+                    f"no column for {role}: expected one of "
+                    + ", ".join(repr(a) for a in spec.aliases)
+                    + " (found "
+                    + ", ".join(repr(h) for h in header)
+                    + f"); rename the column or map it explicitly ({role} = \"Your column\")",
+                    file=name,
+                )
+    return found
+
+
+def _bad_row(text: str, delim: str, header_row: int, width: int) -> int | None:
+    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delim)):
+        if i > header_row and row and len(row) != width:
+            return i - header_row
+    return None
+
+
+def read_table(
+    path: str | Path,
+    roles: Mapping[str, Role],
+    *,
+    explicit: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> Table:
+    """Read a table file and find the column for each role.
+
+    Parameters
+    ----------
+    path : str or path
+        A ``.csv``/``.tsv``/``.txt`` text table, ``.parquet`` or ``.xlsx``.
+    roles : mapping of str to Role
+        The roles to look for.
+    explicit : mapping of str to str, optional
+        Column names given by the user for some roles (override aliases).
+    name : str, optional
+        How to name the file in messages (default: the path as given).
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    InputError
+        Missing or empty file, unreadable text, missing required column,
+        duplicate column names, rows with the wrong number of fields.
+    """
+    import pyarrow as pa
+
+    path = Path(path)
+    name = name or str(path)
+    explicit = {k: v for k, v in (explicit or {}).items() if v}
+    if not path.exists():
+        raise InputError("file not found; check the path (relative paths in a project file are relative to it)", file=name)
+    if path.is_dir():
+        raise InputError("is a folder, not a table file", file=name)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _read_parquet(path, roles, explicit, name)
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        return _read_excel(path, roles, explicit, name)
+    layout, enc = _layout(path, name)
+    columns = _resolve(layout.header, roles, explicit, name)
+    import pyarrow.csv as pcsv
+
+    text_cols = {columns[r]: pa.string() for r, spec in roles.items() if spec.text and r in columns}
+    source: Any = (
+        pa.BufferReader(layout.text.lstrip("\ufeff").encode("utf-8")) if layout.text is not None else str(path)
+    )
+    read_opts = pcsv.ReadOptions(skip_rows=layout.header_row, block_size=1 << 24)
+    convert = pcsv.ConvertOptions(column_types=text_cols, strings_can_be_null=False)
+    try:
+        try:
+            data = pcsv.read_csv(
+                source,
+                read_options=read_opts,
+                parse_options=pcsv.ParseOptions(delimiter=layout.delimiter),
+                convert_options=convert,
+            )
+        except pa.ArrowInvalid:
+            if isinstance(source, pa.BufferReader):
+                source.seek(0)
+            data = pcsv.read_csv(
+                source,
+                read_options=read_opts,
+                parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True),
+                convert_options=convert,
+            )
+    except pa.ArrowInvalid as exc:
+        text = layout.text if layout.text is not None else path.read_text("utf-8-sig", errors="replace")
+        row = _bad_row(text, layout.delimiter, layout.header_row, len(layout.header))
+        detail = str(exc).split("\n")[0]
+        raise InputError(
+            f"cannot be read as a table ({detail}); check that every row has "
+            f"{len(layout.header)} fields and quotes are balanced",
+            file=name, row=row,
+        ) from None
+    if data.num_rows == 0:
+        raise InputError("the table has a header but no data rows", file=name)
+    return Table(data, name, columns, layout.notes)
+
+
+def _read_parquet(path: Path, roles, explicit, name) -> Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        data = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError(f"cannot be read as Parquet ({exc})", file=name) from None
+    columns = _resolve([str(c) for c in data.column_names], roles, explicit, name)
+    if data.num_rows == 0:
+        raise InputError("the table has no data rows", file=name)
+    return Table(data, name, columns)
+
+
+def _read_excel(path: Path, roles, explicit, name) -> Table:
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        frame = pd.read_excel(path, dtype=object)
+    except ImportError:
+        raise InputError("reading Excel files needs openpyxl: pip install openpyxl (or save the sheet as CSV)",
+                         file=name) from None
+    except Exception as exc:  # noqa: BLE001 - any reader failure is bad input here
+        raise InputError(f"cannot be read as an Excel workbook ({exc})", file=name) from None
+    columns = _resolve([str(c) for c in frame.columns], roles, explicit, name)
+    if frame.empty:
+        raise InputError("the sheet has a header but no data rows", file=name)
+    # every cell as text: numbers are parsed by role, text roles stay as written
+    arrays = {
+        str(col): pa.array([None if pd.isna(v) else str(v) for v in frame[col]], pa.string())
+        for col in frame.columns
+    }
+    return Table(pa.table(arrays), name, columns)
+
+
+_CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+
+
+def currency_code(value: str, *, file: str | None = None, column: str | None = None, row: int | None = None) -> str:
+    """Validate and upper-case an ISO 4217 currency code."""
+    text = str(value).strip()
+    if not _CURRENCY_RE.match(text):
+        raise InputError(f"'{value}' is not a 3-letter currency code such as EUR or USD",
+                         file=file, column=column, row=row)
+    return text.upper()
+
+
+def as_table(
+    source: Any,
+    roles: Mapping[str, Role],
+    *,
+    explicit: Mapping[str, str] | None = None,
+    name: str | None = None,
+) -> Table:
+    """Accept a path, a :class:`Table` or a pandas/Arrow table and find the roles.
+
+    DataFrames are named ``name`` (default ``"<DataFrame>"``) in messages.
+    """
+    import pyarrow as pa
+
+    if isinstance(source, (str, Path)):
+        return read_table(source, roles, explicit=explicit, name=name)
+    if isinstance(source, Table):
+        source, name = source.data, source.name
+    if not isinstance(source, pa.Table):
+        import pandas as pd
+
+        if not isinstance(source, pd.DataFrame):
+            raise TypeError(f"expected a path, a pandas DataFrame or a pyarrow Table, got {type(source).__name__}")
+        arrays = {}
+        for col in source.columns:
+            values = source[col]
+            if values.dtype == object:  # mixed content: keep as text, numbers are parsed by role
+                arrays[str(col)] = pa.array([None if pd.isna(v) else str(v) for v in values], pa.string())
+            else:
+                arrays[str(col)] = pa.array(values, from_pandas=True)
+        source = pa.table(arrays)
+    name = name or "<DataFrame>"
+    columns = _resolve([str(c) for c in source.column_names], roles, explicit or {}, name)
+    if source.num_rows == 0:
+        raise InputError("the table has no data rows", file=name)
+    return Table(source, name, columns)

@@ -1,0 +1,706 @@
+"""PPC-equivalent value of organic and social search traffic.
+
+What the clicks a site earned without paying would have cost as paid search
+clicks on the same keywords::
+
+    value = replacement_share * sum over matched keywords k of clicks_k * CPC_k
+
+Keywords are matched on their normalised key (:mod:`socialroi.valuation.keywords`).
+A CPC given as a low/high bid range is priced at a point inside the range
+(the midpoint unless configured); the uncertainty is the position inside
+the range, taken as one common position for all keywords (a bidder who pays
+near the top of the range for one keyword does so for all), so the value is
+uniform between ``sum clicks * low`` and ``sum clicks * high`` (times the
+replacement share). This is the conservative (widest) reading of a range.
+
+Unmatched keywords are excluded and reported by default. With
+``unmatched="impute"`` their clicks are priced at the average price of a
+matched click (or a CPC the user gives); that part is a separate, soft
+component whose uncertainty treats the unmatched keywords' prices as drawn
+from the matched keywords' click-weighted price distribution.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from socialroi.valuation.errors import InputError
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.tables import Role, Table, as_table, currency_code
+
+KEYWORD_ALIASES = (
+    "Keyword", "Query", "Top queries", "Queries", "Search query", "Search term", "Search terms", "Term",
+    "Keyphrase", "Search keyword",
+)
+TRAFFIC_ROLES: dict[str, Role] = {
+    "keyword": Role(KEYWORD_ALIASES, text=True),
+    "clicks": Role(("Clicks", "Traffic", "Organic clicks", "Url Clicks", "Organic traffic", "Visits", "Sessions")),
+    "impressions": Role(("Impressions",), required=False),
+    "country": Role(("Country", "Location", "Database"), required=False, text=True),
+}
+CPC_ROLES: dict[str, Role] = {
+    "keyword": Role(KEYWORD_ALIASES, text=True),
+    "cpc": Role(("CPC", "Avg. CPC", "Average CPC", "Avg CPC", "Cost per click", "CPC (USD)", "Suggested bid"),
+                required=False),
+    "cpc_low": Role(("Top of page bid (low range)", "Low CPC", "CPC low", "Low bid", "Min CPC"), required=False),
+    "cpc_high": Role(("Top of page bid (high range)", "High CPC", "CPC high", "High bid", "Max CPC"), required=False),
+    "currency": Role(("Currency", "Currency code"), required=False, text=True),
+    "country": Role(("Country", "Location", "Database"), required=False, text=True),
+}
+CPC_UNITS = {"currency": 1.0, "cents": 100.0, "micros": 1_000_000.0}
+DUPLICATE_RULES = ("median", "max", "min", "first", "error")
+UNMATCHED_POLICIES = ("exclude", "impute")
+_POINTS = {"low": 0.0, "mid": 0.5, "high": 1.0}
+
+
+@dataclass(frozen=True)
+class TrafficOptions:
+    """Assumptions of a traffic valuation.
+
+    Parameters
+    ----------
+    replacement_share : float, default 1.0
+        Share (0-1) of the organic clicks one would really have bought.
+    brand_terms : sequence of str
+        Brand terms; a keyword containing one as a whole word is excluded
+        (people searching for the brand would have come anyway).
+    brand_regex : str, optional
+        A Python regular expression; keywords whose normalised key matches
+        it (``re.search``) are excluded as brand.
+    unmatched : {"exclude", "impute"}, default "exclude"
+        What to do with keywords that have no CPC.
+    impute_cpc : float, optional
+        CPC for unmatched keywords under ``"impute"``; default: the average
+        price of a matched click.
+    cpc_point : {"low", "mid", "high"} or float, default "mid"
+        Where inside a low/high range the point value sits (0 = low, 1 = high).
+    cpc_unit : {"currency", "cents", "micros"}, default "currency"
+        Unit of the CPC columns (Google Ads API exports are in micros).
+    cpc_duplicates : {"median", "max", "min", "first", "error"}, default "median"
+        Rule for a keyword listed several times in the CPC table with
+        different CPCs (after normalisation). Identical repeats are merged
+        silently; conflicts are counted and warned about.
+    fold_diacritics : bool, default False
+        Match ``Rīga`` with ``Riga`` (off: diacritics distinguish words).
+    country : str, optional
+        Use only rows of this country from tables that have a country column.
+    currency : str, optional
+        Reporting currency; default the CPC table's currency, else USD.
+    rates : mapping, optional
+        Exchange rates: units of the reporting currency per one unit of the
+        named currency, e.g. ``{"USD": 0.92}`` when reporting in EUR.
+    top : int, default 20
+        How many keywords the top-value and top-unmatched tables show.
+    coverage_warning : float, default 0.8
+        Warn when matched clicks are below this share of non-brand clicks.
+    """
+
+    replacement_share: float = 1.0
+    brand_terms: Sequence[str] = ()
+    brand_regex: str | None = None
+    unmatched: str = "exclude"
+    impute_cpc: float | None = None
+    cpc_point: str | float = "mid"
+    cpc_unit: str = "currency"
+    cpc_duplicates: str = "median"
+    fold_diacritics: bool = False
+    country: str | None = None
+    currency: str | None = None
+    rates: Mapping[str, float] = field(default_factory=dict)
+    top: int = 20
+    coverage_warning: float = 0.8
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= float(self.replacement_share) <= 1.0:
+            raise InputError(f"replacement_share must be between 0 and 1, got {self.replacement_share}")
+        if self.unmatched not in UNMATCHED_POLICIES:
+            raise InputError(f"unmatched must be one of {', '.join(UNMATCHED_POLICIES)}, got {self.unmatched!r}")
+        if self.cpc_unit not in CPC_UNITS:
+            raise InputError(f"cpc_unit must be one of {', '.join(CPC_UNITS)}, got {self.cpc_unit!r}")
+        if self.cpc_duplicates not in DUPLICATE_RULES:
+            raise InputError(f"cpc_duplicates must be one of {', '.join(DUPLICATE_RULES)}, got {self.cpc_duplicates!r}")
+        if self.impute_cpc is not None and not float(self.impute_cpc) >= 0:
+            raise InputError(f"impute_cpc must be a non-negative number, got {self.impute_cpc}")
+        self.point_fraction()  # validates
+        if self.brand_regex:
+            try:
+                re.compile(self.brand_regex)
+            except re.error as exc:
+                raise InputError(f"brand_regex {self.brand_regex!r} is not a valid regular expression ({exc})") from None
+        for code, rate in dict(self.rates).items():
+            if not float(rate) > 0:
+                raise InputError(f"exchange rate for {code} must be positive, got {rate}")
+        if int(self.top) < 0:
+            raise InputError("top must be zero or more")
+
+    def point_fraction(self) -> float:
+        """The point's position inside a CPC range, 0 (low) to 1 (high)."""
+        p = self.cpc_point
+        if isinstance(p, str):
+            if p in _POINTS:
+                return _POINTS[p]
+            try:
+                p = float(p)
+            except ValueError:
+                raise InputError(f"cpc_point must be low, mid, high or a number 0-1, got {p!r}") from None
+        if not 0.0 <= float(p) <= 1.0:
+            raise InputError(f"cpc_point must be between 0 and 1, got {p}")
+        return float(p)
+
+
+@dataclass(frozen=True, eq=False)
+class TrafficValuation:
+    """Result of :func:`value_traffic`.
+
+    Attributes
+    ----------
+    estimate : ValueEstimate
+        Value of the matched, non-brand clicks (component ``"traffic"``).
+    imputed : ValueEstimate or None
+        Value imputed for unmatched clicks (component ``"traffic_imputed"``),
+        only with ``unmatched="impute"``.
+    top_keywords : pandas.DataFrame
+        The keywords contributing most value: keyword (the most-clicked
+        spelling), key, clicks, cpc, cpc_low, cpc_high, value.
+    top_unmatched : pandas.DataFrame
+        The unmatched keywords with most clicks: keyword, key, clicks, share.
+    """
+
+    estimate: ValueEstimate
+    imputed: ValueEstimate | None
+    top_keywords: Any
+    top_unmatched: Any
+
+    @property
+    def estimates(self) -> tuple[ValueEstimate, ...]:
+        """The value components this valuation adds to a blend."""
+        return (self.estimate,) + ((self.imputed,) if self.imputed is not None else ())
+
+    @property
+    def diagnostics(self) -> Mapping[str, Any]:
+        """Coverage figures (shared by both components)."""
+        return self.estimate.diagnostics
+
+    def to_frame(self):
+        """The top-keywords table (one row per keyword)."""
+        return self.top_keywords.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary of the estimates and tables."""
+        return {
+            "estimates": [e.to_dict() for e in self.estimates],
+            "top_keywords": _records(self.top_keywords),
+            "top_unmatched": _records(self.top_unmatched),
+        }
+
+    def summary(self) -> str:
+        """Readable lines: the value, coverage and warnings."""
+        d = self.diagnostics
+        lines = [e.summary() for e in self.estimates]
+        lines.append(
+            f"  coverage: {100 * d['click_coverage']:.1f}% of non-brand clicks and "
+            f"{100 * d['keyword_coverage']:.1f}% of non-brand keywords have a CPC"
+        )
+        return "\n".join(lines)
+
+
+def _records(frame) -> list[dict[str, Any]]:
+    out = []
+    for row in frame.to_dict(orient="records"):
+        out.append({k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()})
+    return out
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+def _keys(table: Table, opts: TrafficOptions, by_country: bool = False):
+    """(raw keywords, normalised keywords, join keys) of a table.
+
+    The join key is the normalised keyword, followed by NUL and the
+    lower-cased country when the tables are joined by country.
+    """
+    import pyarrow.compute as pc
+
+    from socialroi.valuation.keywords import normalize_keys
+
+    raw = pc.fill_null(table.text("keyword"), "")
+    norm = normalize_keys(raw, fold_diacritics=opts.fold_diacritics)
+    keys = pc.binary_join_element_wise(norm, _country_keys(table), "\x00") if by_country else norm
+    return raw, norm, keys
+
+
+def _country_keys(table: Table):
+    import pyarrow.compute as pc
+
+    return pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(table.text("country"), "")))
+
+
+def _country_filter(table: Table, opts: TrafficOptions, what: str) -> Table:
+    import pyarrow.compute as pc
+
+    if not table.has("country"):
+        return table
+    countries = _country_keys(table)
+    distinct = sorted(set(countries.to_pylist()))
+    if opts.country:
+        wanted = opts.country.strip().lower()
+        mask = pc.equal(countries, wanted)
+        kept = table.data.filter(mask)
+        if kept.num_rows == 0:
+            raise table.error(f"no rows for country '{opts.country}' (the file has: {', '.join(distinct[:10])})",
+                              "country")
+        return Table(kept, table.name, table.columns, table.notes)
+    return table
+
+
+def _factorize(keys):
+    """(codes, uniques) of an Arrow string array, codes as int64 NumPy."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(keys, pa.ChunkedArray):
+        keys = keys.combine_chunks()
+    enc = pc.dictionary_encode(keys)
+    return enc.indices.to_numpy(zero_copy_only=False).astype(np.int64), enc.dictionary
+
+
+def _collapse(codes: np.ndarray, n: int, low: np.ndarray, high: np.ndarray, rule: str):
+    """One (low, high) per code under ``rule``; also counts and which codes conflict.
+
+    ``median`` takes the median of the lows and of the highs separately;
+    ``first`` the first row in file order.
+    """
+    counts = np.bincount(codes, minlength=n)
+    out = []
+    spread = np.zeros(n)
+    for values in (low, high):
+        order = np.lexsort((values, codes))  # by code, then value
+        v = values[order]
+        starts = np.r_[0, np.cumsum(counts)[:-1]]
+        ends = starts + counts - 1
+        spread = np.maximum(spread, v[ends] - v[starts])
+        if rule == "min":
+            out.append(v[starts])
+        elif rule == "max":
+            out.append(v[ends])
+        elif rule == "median":
+            out.append((v[starts + (counts - 1) // 2] + v[starts + counts // 2]) / 2.0)
+        else:  # first in file order
+            first = np.full(n, codes.size, dtype=np.int64)
+            np.minimum.at(first, codes, np.arange(codes.size))
+            out.append(values[first])
+    return out[0], out[1], counts, spread > 1e-12
+
+
+def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
+    """Per normalised key: low, high CPC (reporting currency); plus notes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    warnings: list[str] = []
+    if not (cpc.has("cpc") or (cpc.has("cpc_low") and cpc.has("cpc_high"))):
+        raise cpc.error(
+            "no CPC column: expected 'CPC' (one number) or both 'Top of page bid (low range)' and "
+            "'Top of page bid (high range)'; rename the columns or map them explicitly"
+        )
+    cpc = _country_filter(cpc, opts, "CPC")
+    if cpc.has("country") and not opts.country and not by_country:
+        n_countries = len(set(_country_keys(cpc).to_pylist()))
+        if n_countries > 1:
+            raise cpc.error(
+                f"holds CPCs for {n_countries} countries; choose one with --country (or the project's "
+                "traffic.country), or give a traffic table with a country column too", "country")
+    if cpc.has("cpc_low") and cpc.has("cpc_high"):
+        low_col = cpc.numbers("cpc_low", allow_blank=True)
+        high_col = cpc.numbers("cpc_high", allow_blank=True)
+        low, high = low_col.values, high_col.values
+        symbol = low_col.currency or high_col.currency
+        roles = ("cpc_low", "cpc_high")
+        if cpc.has("cpc"):  # a point CPC beside the range fills in rows where the range is blank
+            point = cpc.numbers("cpc", allow_blank=True).values
+            low = np.where(np.isnan(low), point, low)
+            high = np.where(np.isnan(high), point, high)
+    else:
+        point_col = cpc.numbers("cpc", allow_blank=True)
+        low = high = point_col.values
+        symbol = point_col.currency
+        roles = ("cpc",)
+    low = np.asarray(low, float)
+    high = np.asarray(high, float)
+    both = ~np.isnan(low) & ~np.isnan(high)
+    one_blank = np.isnan(low) != np.isnan(high)
+    if one_blank.any():
+        row = int(np.flatnonzero(one_blank)[0]) + 1
+        raise cpc.error("one end of the bid range is blank; fill in both ends or neither", roles[0], row)
+    inverted = both & (low > high)
+    if inverted.any():
+        row = int(np.flatnonzero(inverted)[0]) + 1
+        raise cpc.error(f"low bid {low[row - 1]:g} is above high bid {high[row - 1]:g}; swap the columns or fix the row",
+                        roles[0], row)
+    _check_units(cpc, roles[-1], high[both], opts)
+    scale = CPC_UNITS[opts.cpc_unit]
+    low, high = low / scale, high / scale
+
+    # currency: per-row column, else the symbol in the values, else the option
+    reporting = currency_code(opts.currency) if opts.currency else None
+    rates = {currency_code(k): float(v) for k, v in dict(opts.rates).items()}
+    if cpc.has("currency"):
+        codes = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(cpc.text("currency"), "")))
+        uniques = [u for u in pc.unique(codes).to_pylist()]
+        for u in uniques:
+            if u:
+                row = int(np.flatnonzero(pc.equal(codes, u).to_numpy(zero_copy_only=False))[0]) + 1
+                currency_code(u, file=cpc.name, column=cpc.columns["currency"], row=row)
+        present = [u for u in uniques if u]
+        if "" in uniques and present:
+            row = int(np.flatnonzero(pc.equal(codes, "").to_numpy(zero_copy_only=False))[0]) + 1
+            raise cpc.error("blank currency while other rows name one; fill it in", "currency", row)
+        if reporting is None:
+            if len(present) > 1:
+                raise cpc.error(f"mixes currencies ({', '.join(present)}); give the reporting currency and "
+                                "exchange rates (project [currency] section, or --currency with --rate)", "currency")
+            reporting = present[0] if present else None
+        factor = np.ones(len(low))
+        codes_np = codes.to_numpy(zero_copy_only=False)
+        for u in present:
+            if u == reporting:
+                continue
+            if u not in rates:
+                row = int(np.flatnonzero(codes_np == u)[0]) + 1
+                raise cpc.error(f"CPC in {u} but no exchange rate to {reporting}; add {u} to the rates", "currency",
+                                row)
+            factor[codes_np == u] = rates[u]
+        low, high = low * factor, high * factor
+    elif symbol:
+        if reporting is None:
+            reporting = symbol
+        elif symbol != reporting:
+            if symbol not in rates:
+                raise cpc.error(f"CPC values are in {symbol} but the reporting currency is {reporting}; "
+                                f"add an exchange rate for {symbol}", roles[0])
+            low, high = low * rates[symbol], high * rates[symbol]
+    reporting = reporting or "USD"
+
+    _, _, keys = _keys(cpc, opts, by_country)
+    keep = ~np.isnan(low)
+    n_blank = int((~keep).sum())
+    if n_blank:
+        warnings.append(f"{cpc.name}: {n_blank} keyword row(s) have no CPC and were ignored")
+    keys = keys.filter(pa.array(keep))
+    low, high = low[keep], high[keep]
+    codes, uniques = _factorize(keys)
+    rule = "first" if opts.cpc_duplicates == "error" else opts.cpc_duplicates
+    k_low, k_high, counts, conflict = _collapse(codes, len(uniques), low, high, rule)
+    n_conflicts = int(conflict.sum())
+    if n_conflicts:
+        code = int(np.flatnonzero(conflict)[0])
+        example = uniques[code].as_py().split("\x00")[0]
+        if opts.cpc_duplicates == "error":
+            row = int(np.flatnonzero(codes == code)[1])
+            row = int(np.flatnonzero(keep)[row]) + 1
+            raise cpc.error(f"keyword {example!r} is listed again with a different CPC; keep one row per keyword "
+                            "or choose a rule for duplicates (median, max, min, first)", roles[0], row)
+        warnings.append(
+            f"{cpc.name}: {n_conflicts} keyword(s) are listed more than once with different CPCs "
+            f"(e.g. {example!r}); used the {rule} of their CPCs"
+        )
+    info = {
+        "cpc_rows": int(cpc.n_rows),
+        "cpc_keywords": int(len(uniques)),
+        "cpc_blank_rows": n_blank,
+        "cpc_duplicate_keywords": int((counts > 1).sum()),
+        "cpc_conflicting_keywords": n_conflicts,
+        "cpc_is_range": bool(len(roles) == 2),
+    }
+    return uniques, k_low, k_high, reporting, warnings, info
+
+
+def _check_units(cpc: Table, role: str, values: np.ndarray, opts: TrafficOptions) -> None:
+    """Refuse a CPC column that looks like cents or micros when read as money."""
+    positive = values[values > 0]
+    if opts.cpc_unit != "currency" or positive.size < 5:
+        return
+    whole = np.all(np.abs(positive - np.round(positive)) < 1e-9)
+    median = float(np.median(positive))
+    if whole and median >= 10_000:
+        raise cpc.error(f"CPCs look like micros (all whole numbers, median {median:,.0f}); "
+                        "pass --cpc-unit micros (project: cpc_unit = \"micros\") or convert them", role)
+    if whole and median >= 50:
+        raise cpc.error(f"CPCs look like cents (all whole numbers, median {median:,.0f}); "
+                        "pass --cpc-unit cents (project: cpc_unit = \"cents\") or convert them", role)
+
+
+def _brand_mask(keys: list[str] | Any, opts: TrafficOptions) -> np.ndarray:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from socialroi.valuation.keywords import normalize_keyword
+
+    mask = np.zeros(len(keys), dtype=bool)
+    terms = [normalize_keyword(t, fold_diacritics=opts.fold_diacritics) for t in opts.brand_terms]
+    terms = [t for t in terms if t]
+    if terms:
+        pattern = "(?:^| )(?:" + "|".join(re.escape(t) for t in terms) + ")(?: |$)"
+        mask |= pc.fill_null(pc.match_substring_regex(keys, pattern), False).to_numpy(zero_copy_only=False)
+    if opts.brand_regex:
+        rx = re.compile(opts.brand_regex, re.IGNORECASE)
+        mask |= np.fromiter((bool(rx.search(k)) for k in keys.to_pylist()), bool, len(keys))
+    return mask
+
+
+# --------------------------------------------------------------------------
+# the valuation
+# --------------------------------------------------------------------------
+def value_traffic(
+    traffic: Any,
+    cpc: Any = None,
+    options: TrafficOptions | None = None,
+    *,
+    traffic_columns: Mapping[str, str] | None = None,
+    cpc_columns: Mapping[str, str] | None = None,
+    seed: int = 0,
+    n_draws: int = DEFAULT_DRAWS,
+) -> TrafficValuation:
+    """Value organic clicks at the price of the same clicks in paid search.
+
+    Parameters
+    ----------
+    traffic : path, pandas.DataFrame or pyarrow.Table
+        Keyword traffic: a keyword/query column and a clicks column
+        (search-console, analytics and SEO-tool names are recognised).
+    cpc : path, DataFrame or Table, optional
+        Keyword CPCs: a keyword column and a CPC column, or low/high bid
+        columns; optionally currency and country. Default: ``traffic``
+        itself (SEO-tool exports carry CPC beside traffic).
+    options : TrafficOptions, optional
+        Assumptions (replacement share, brand terms, unmatched policy, ...).
+    traffic_columns, cpc_columns : mapping, optional
+        Explicit column names by role, e.g. ``{"clicks": "Organic Clicks"}``.
+    seed : int
+        Seed of the run (draws depend on it and the component name only).
+    n_draws : int
+        Number of Monte Carlo draws.
+
+    Returns
+    -------
+    TrafficValuation
+        Money figures are in the reporting currency per the period the
+        traffic table covers.
+
+    Raises
+    ------
+    InputError
+        Missing files or columns, non-numeric or negative clicks or CPCs,
+        mixed currencies without rates, CPCs that look like cents, no
+        keyword matched at all.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    opts = options or TrafficOptions()
+    n_draws = int(n_draws)
+    if n_draws < 1:
+        raise InputError("the number of draws must be at least 1")
+    t_table = as_table(traffic, TRAFFIC_ROLES, explicit=traffic_columns, name="traffic table")
+    c_table = as_table(t_table if cpc is None else cpc, CPC_ROLES, explicit=cpc_columns, name="CPC table")
+    t_table = _country_filter(t_table, opts, "traffic")
+    by_country = t_table.has("country") and c_table.has("country") and not opts.country
+    # the CPC table is prepared on a second thread while the traffic table is aggregated
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cpc_job = pool.submit(_cpc_table, c_table, opts, by_country)
+        clicks = t_table.numbers("clicks").values
+        raw, norm, keys = _keys(t_table, opts, by_country)
+        grouped = pa.table({"k": keys, "c": clicks}).group_by("k").aggregate([("c", "sum"), ("c", "count")])
+        cpc_keys, k_low, k_high, currency, cpc_warnings, info = cpc_job.result()
+    warnings = list(dict.fromkeys([*t_table.notes, *c_table.notes, *cpc_warnings]))
+
+    # 1. one row per join key (normalised keyword, and country when joined by country)
+    uniques = grouped.column("k").combine_chunks()
+    key_clicks = grouped.column("c_sum").to_numpy()
+    n_keys = len(uniques)
+    if by_country:
+        parts = pc.split_pattern(uniques, "\x00", max_splits=1)
+        norm_u = pc.list_element(parts, 0)
+        country_u = pc.list_element(parts, 1)
+    else:
+        norm_u = uniques
+
+    # 2. brand, match
+    brand = _brand_mask(norm_u, opts)
+    idx = pc.fill_null(pc.index_in(uniques, value_set=cpc_keys), -1).to_numpy(zero_copy_only=False)
+    matched = (idx >= 0) & ~brand
+    unmatched = (idx < 0) & ~brand
+    share = float(opts.replacement_share)
+    p = opts.point_fraction()
+    low = np.where(matched, k_low[np.where(idx >= 0, idx, 0)], 0.0)
+    high = np.where(matched, k_high[np.where(idx >= 0, idx, 0)], 0.0)
+    point_cpc = low + p * (high - low)
+    c_matched = np.where(matched, key_clicks, 0.0)
+    value_keys = share * c_matched * point_cpc
+
+    clicks_total = float(key_clicks.sum())
+    clicks_brand = float(key_clicks[brand].sum())
+    clicks_matched = float(c_matched.sum())
+    clicks_unmatched = float(key_clicks[unmatched].sum())
+    nonbrand_clicks = clicks_total - clicks_brand
+    nonbrand_keys = int((~brand).sum())
+    if matched.sum() == 0:
+        raise InputError(
+            f"no keyword of {t_table.name} has a CPC in {c_table.name}"
+            + (" (all matched keywords are brand terms)" if (idx >= 0).any() else "")
+            + "; check that both files hold the same keywords (and the same country)"
+        )
+    click_cov = clicks_matched / nonbrand_clicks if nonbrand_clicks > 0 else 0.0
+    key_cov = float(matched.sum()) / nonbrand_keys if nonbrand_keys else 0.0
+    if click_cov < opts.coverage_warning:
+        warnings.append(
+            f"only {100 * click_cov:.1f}% of non-brand clicks have a CPC; the value leaves out "
+            f"{clicks_unmatched:,.0f} clicks (see the unmatched keywords, or use unmatched = \"impute\")"
+        )
+    diagnostics = {
+        "traffic_rows": int(t_table.n_rows),
+        "keywords": int(n_keys),
+        "clicks_total": clicks_total,
+        "clicks_brand": clicks_brand,
+        "clicks_matched": clicks_matched,
+        "clicks_unmatched": clicks_unmatched,
+        "keywords_matched": int(matched.sum()),
+        "keywords_unmatched": int(unmatched.sum()),
+        "keywords_brand": int(brand.sum()),
+        "click_coverage": click_cov,
+        "keyword_coverage": key_cov,
+        **info,
+    }
+    assumptions = {
+        "replacement_share": share,
+        "cpc_point": opts.cpc_point,
+        "cpc_unit": opts.cpc_unit,
+        "brand_terms": list(opts.brand_terms),
+        "brand_regex": opts.brand_regex,
+        "unmatched": opts.unmatched,
+        "cpc_duplicates": opts.cpc_duplicates,
+        "fold_diacritics": opts.fold_diacritics,
+        "country": opts.country,
+        "rates": dict(opts.rates),
+    }
+
+    total_low = share * float(np.dot(c_matched, low))
+    total_high = share * float(np.dot(c_matched, high))
+    point = float(value_keys.sum())
+    rng = rng_for(seed, "traffic")
+    draws = total_low + rng.random(n_draws) * (total_high - total_low)
+    estimate = ValueEstimate.from_draws(
+        "traffic", "soft", currency, point, draws,
+        label="Traffic value (PPC equivalent)",
+        method=(
+            "sum over matched non-brand keywords of clicks x CPC x replacement share; a bid range is priced at "
+            "its point, with the position inside the ranges drawn once for all keywords"
+        ),
+        assumptions=assumptions, diagnostics=diagnostics, warnings=tuple(warnings),
+    )
+
+    imputed = None
+    if opts.unmatched == "impute" and clicks_unmatched > 0:
+        imputed = _impute(clicks_unmatched, key_clicks[unmatched], c_matched[matched], point_cpc[matched],
+                          opts, share, currency, seed, n_draws, assumptions, diagnostics)
+
+    top = int(opts.top)
+    top_idx = _top(value_keys, matched, top)
+    un_idx = _top(key_clicks, unmatched, top)
+    display = _spellings(uniques, np.concatenate([top_idx, un_idx]), keys, raw, clicks)
+    top_keywords = pd.DataFrame({
+        "keyword": [display[i] for i in top_idx],
+        "key": norm_u.take(pa.array(top_idx, pa.int64())).to_pylist(),
+        "clicks": key_clicks[top_idx],
+        "cpc": point_cpc[top_idx],
+        "cpc_low": low[top_idx],
+        "cpc_high": high[top_idx],
+        "value": value_keys[top_idx],
+    })
+    top_unmatched = pd.DataFrame({
+        "keyword": [display[i] for i in un_idx],
+        "key": norm_u.take(pa.array(un_idx, pa.int64())).to_pylist(),
+        "clicks": key_clicks[un_idx],
+        "share_of_clicks": key_clicks[un_idx] / nonbrand_clicks if nonbrand_clicks else key_clicks[un_idx] * 0,
+    })
+    if by_country:
+        top_keywords.insert(2, "country", country_u.take(pa.array(top_idx, pa.int64())).to_pylist())
+        top_unmatched.insert(2, "country", country_u.take(pa.array(un_idx, pa.int64())).to_pylist())
+    return TrafficValuation(estimate, imputed, top_keywords, top_unmatched)
+
+
+def _spellings(uniques, wanted: np.ndarray, keys, raw, clicks: np.ndarray) -> dict[int, str]:
+    """The most-clicked spelling of each wanted key (ties: the first in the file)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if wanted.size == 0:
+        return {}
+    wanted = np.unique(wanted)
+    want_keys = uniques.take(pa.array(wanted, pa.int64()))
+    rows = np.flatnonzero(pc.is_in(keys, value_set=want_keys).to_numpy(zero_copy_only=False))
+    row_keys = pc.index_in(pa.chunked_array(keys).take(pa.array(rows)), value_set=want_keys).to_numpy(
+        zero_copy_only=False)
+    row_raw = pa.chunked_array(raw).take(pa.array(rows)).to_pylist()
+    totals: dict[tuple[int, str], list[float]] = {}
+    for r, k, s in zip(rows.tolist(), row_keys.tolist(), row_raw):
+        entry = totals.setdefault((k, s), [0.0, r])
+        entry[0] += clicks[r]
+    best: dict[int, tuple[float, int, str]] = {}
+    for (k, s), (c, r) in totals.items():
+        if k not in best or (c, -r) > (best[k][0], -best[k][1]):
+            best[k] = (c, r, s)
+    return {int(wanted[k]): v[2] for k, v in best.items()}
+
+
+def _top(values: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` largest ``values`` where ``mask`` (ties: lower index first)."""
+    cand = np.flatnonzero(mask)
+    if n == 0 or cand.size <= n:
+        chosen = cand
+    else:
+        part = np.argpartition(-values[cand], n - 1)[:n]
+        threshold = values[cand][part].min()
+        chosen = cand[values[cand] >= threshold]
+    order = np.lexsort((chosen, -values[chosen]))
+    chosen = chosen[order]
+    return chosen[:n] if n else chosen
+
+
+def _impute(clicks_unmatched, unmatched_clicks, m_clicks, m_cpc, opts, share, currency, seed, n_draws,
+            assumptions, diagnostics) -> ValueEstimate:
+    rng = rng_for(seed, "traffic_imputed")
+    if opts.impute_cpc is not None:
+        rate = float(opts.impute_cpc)
+        point = share * clicks_unmatched * rate
+        draws = np.full(n_draws, point)
+        how = f"a fixed CPC of {rate:g}"
+    else:
+        weight = m_clicks / m_clicks.sum()
+        rate = float(np.dot(weight, m_cpc))  # average price of a matched click
+        spread2 = float(np.dot(weight, (m_cpc - rate) ** 2))  # click-weighted price variance
+        se_rate2 = float(np.sum((m_clicks * (m_cpc - rate)) ** 2)) / float(m_clicks.sum()) ** 2
+        var = float(np.sum(unmatched_clicks**2)) * spread2 + clicks_unmatched**2 * se_rate2
+        point = share * clicks_unmatched * rate
+        draws = np.maximum(point + share * np.sqrt(var) * rng.standard_normal(n_draws), 0.0)
+        how = f"the average price of a matched click ({rate:.4g})"
+    return ValueEstimate.from_draws(
+        "traffic_imputed", "soft", currency, point, draws,
+        label="Traffic value, imputed for unmatched keywords",
+        method=f"clicks of keywords without a CPC x {how} x replacement share",
+        assumptions={**assumptions, "impute_cpc": rate,
+                     "missing_at_random": "unmatched keywords are priced like matched ones"},
+        diagnostics={"clicks_imputed": clicks_unmatched, "keywords_imputed": int(unmatched_clicks.size)},
+        warnings=("imputed value rests on the assumption that keywords without a CPC cost what matched ones do",),
+    )
+
+
