@@ -186,7 +186,7 @@ def parse_numbers(
         out = np.full(len(trimmed), np.nan)
         ok = idx >= 0
         out[ok] = nums[idx[ok]]
-    out = np.asarray(out, dtype=float)
+    out = np.array(out, dtype=float)  # a writable copy (Arrow buffers are read-only)
     if not allow_blank and np.isnan(out).any():
         row = int(np.flatnonzero(np.isnan(out))[0]) + row_offset
         raise InputError("blank cell where a number is required; fill it in or remove the row",

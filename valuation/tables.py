@@ -46,7 +46,7 @@ class Role:
 
 
 def _fold(name: str) -> str:
-    return " ".join(str(name).replace("\ufeff", "").split()).casefold()
+    return " ".join(str(name).replace("\ufeff", "").replace("_", " ").split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -155,9 +155,12 @@ def _sniff(sample: str, name: str) -> tuple[str, int, list[str]]:
             continue
         tail = rows[len(rows) // 3 :] or rows
         counts: dict[int, int] = {}
-        for r in tail:
+        first: dict[int, int] = {}
+        for i, r in enumerate(tail):
             counts[len(r)] = counts.get(len(r), 0) + 1
-        width, freq = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+            first.setdefault(len(r), i)
+        # the most common width below the title lines; ties go to the width seen first
+        width, freq = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]]))
         score = (width > 1, freq / len(tail), width)
         if best is None or score > best[0]:
             best = (score, delim, rows, width)
@@ -252,6 +255,7 @@ def read_table(
         Column names given by the user for some roles (override aliases).
     name : str, optional
         How to name the file in messages (default: the path as given).
+        For :func:`as_table`, the name of a DataFrame.
 
     Returns
     -------
@@ -380,7 +384,7 @@ def as_table(
     import pyarrow as pa
 
     if isinstance(source, (str, Path)):
-        return read_table(source, roles, explicit=explicit, name=name)
+        return read_table(source, roles, explicit=explicit)  # files are named by their path
     if isinstance(source, Table):
         source, name = source.data, source.name
     if not isinstance(source, pa.Table):

@@ -519,9 +519,11 @@ def value_traffic(
         cpc_job = pool.submit(_cpc_table, c_table, opts, by_country)
         clicks = t_table.numbers("clicks").values
         raw, norm, keys = _keys(t_table, opts, by_country)
-        grouped = pa.table({"k": keys, "c": clicks}).group_by("k").aggregate([("c", "sum"), ("c", "count")])
+        # single-threaded: faster here, and keys come out in first-appearance order (reproducible sums)
+        grouped = pa.table({"k": keys, "c": clicks}).group_by("k", use_threads=False).aggregate([("c", "sum")])
         cpc_keys, k_low, k_high, currency, cpc_warnings, info = cpc_job.result()
-    warnings = list(dict.fromkeys([*t_table.notes, *c_table.notes, *cpc_warnings]))
+    warnings = list(dict.fromkeys(cpc_warnings))
+    notes = list(dict.fromkeys([*t_table.notes, *c_table.notes]))
 
     # 1. one row per join key (normalised keyword, and country when joined by country)
     uniques = grouped.column("k").combine_chunks()
@@ -579,6 +581,7 @@ def value_traffic(
         "click_coverage": click_cov,
         "keyword_coverage": key_cov,
         **info,
+        "reading_notes": notes,
     }
     assumptions = {
         "replacement_share": share,

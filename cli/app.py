@@ -1,0 +1,208 @@
+"""The ``socialroi`` command.
+
+A thin layer: each command parses its options, calls :mod:`socialroi.valuation`
+and renders the result. Heavy libraries are imported inside the commands so
+``socialroi --help`` starts fast. Exit codes: 0 ok, 2 bad input or usage,
+1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from socialroi.valuation.errors import InputError
+
+app = typer.Typer(
+    name="socialroi",
+    help="Earned-value estimator for the indirect returns of social media and content: traffic value, "
+    "costs and a blended ROI with its uncertainty.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, Enum):
+    """Output formats."""
+
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) "
+                                                   "instead of standard output.")]
+SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed (same inputs and seed give identical "
+                                                "output).", min=0)]
+DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help="Number of Monte Carlo draws.", min=1)]
+
+
+def _emit(report, fmt: Format, output: Path | None, inputs) -> None:
+    from socialroi.cli.output import check_output, write_atomic
+    from socialroi.cli.render import render
+
+    check_output(output, inputs)
+    text = render(report, fmt.value)
+    for w in report.warnings:
+        if output is not None or fmt != Format.text:
+            print(f"warning: {w}", file=sys.stderr)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def _rates(values: list[str] | None) -> dict[str, float]:
+    rates = {}
+    for item in values or []:
+        code, sep, number = item.partition("=")
+        try:
+            rates[code.strip().upper()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise InputError(f"--rate {item!r} must look like USD=0.92 (units of the reporting currency per unit)")
+    return rates
+
+
+@app.command()
+def traffic(
+    keywords: Annotated[Path, typer.Argument(help="Keyword traffic export (query/keyword and clicks columns).")],
+    cpc: Annotated[Optional[Path], typer.Argument(help="Keyword CPC table (keyword and CPC or low/high bids). "
+                                                  "Default: the CPC column of KEYWORDS.")] = None,
+    keyword_col: Annotated[Optional[str], typer.Option(help="Keyword column of KEYWORDS.")] = None,
+    clicks_col: Annotated[Optional[str], typer.Option(help="Clicks column of KEYWORDS.")] = None,
+    cpc_keyword_col: Annotated[Optional[str], typer.Option(help="Keyword column of CPC.")] = None,
+    cpc_col: Annotated[Optional[str], typer.Option(help="CPC column of CPC.")] = None,
+    cpc_low_col: Annotated[Optional[str], typer.Option(help="Low-bid column of CPC.")] = None,
+    cpc_high_col: Annotated[Optional[str], typer.Option(help="High-bid column of CPC.")] = None,
+    currency: Annotated[Optional[str], typer.Option(help="Reporting currency (ISO code).")] = None,
+    rate: Annotated[Optional[list[str]], typer.Option(help="Exchange rate CODE=RATE, units of the reporting "
+                                                      "currency per unit of CODE (repeatable).")] = None,
+    replacement_share: Annotated[float, typer.Option(help="Share of clicks one would really have bought (0-1).")]
+    = 1.0,
+    brand: Annotated[Optional[list[str]], typer.Option(help="Brand term to exclude (repeatable).")] = None,
+    brand_regex: Annotated[Optional[str], typer.Option(help="Regular expression of brand keywords to exclude.")]
+    = None,
+    unmatched: Annotated[str, typer.Option(help="Keywords without a CPC: exclude or impute.")] = "exclude",
+    impute_cpc: Annotated[Optional[float], typer.Option(help="CPC for imputed keywords (default: average price "
+                                                        "of a matched click).")] = None,
+    cpc_point: Annotated[str, typer.Option(help="Point inside a bid range: low, mid, high or 0-1.")] = "mid",
+    cpc_unit: Annotated[str, typer.Option(help="Unit of the CPC columns: currency, cents or micros.")] = "currency",
+    duplicates: Annotated[str, typer.Option(help="Rule for a keyword listed with different CPCs: median, max, "
+                                            "min, first or error.")] = "median",
+    fold_diacritics: Annotated[bool, typer.Option(help="Match keywords ignoring diacritics (Rīga = Riga).")]
+    = False,
+    country: Annotated[Optional[str], typer.Option(help="Use only rows of this country.")] = None,
+    top: Annotated[int, typer.Option(help="Keywords in the top tables (0: all).", min=0)] = 20,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+    draws: DrawsOpt = None,
+) -> None:
+    """Value organic clicks at what the same clicks cost in paid search."""
+    from socialroi.cli.render import traffic_report
+    from socialroi.valuation.traffic import TrafficOptions, value_traffic
+
+    opts = TrafficOptions(
+        replacement_share=replacement_share, brand_terms=tuple(brand or ()), brand_regex=brand_regex,
+        unmatched=unmatched, impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
+        cpc_duplicates=duplicates, fold_diacritics=fold_diacritics, country=country, currency=currency,
+        rates=_rates(rate), top=top,
+    )
+    result = value_traffic(
+        keywords, cpc, opts,
+        traffic_columns={"keyword": keyword_col, "clicks": clicks_col},
+        cpc_columns={"keyword": cpc_keyword_col, "cpc": cpc_col, "cpc_low": cpc_low_col, "cpc_high": cpc_high_col},
+        seed=seed or 0, n_draws=draws or 10_000,
+    )
+    _emit(traffic_report(result), fmt, output, [keywords, cpc])
+
+
+@app.command()
+def roi(
+    project: Annotated[Path, typer.Argument(help="Project file (TOML), as written by 'socialroi init'.")],
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+    draws: DrawsOpt = None,
+) -> None:
+    """Blended and hard ROI of a project: every value component against the cost ledger."""
+    from socialroi.cli.render import roi_report
+    from socialroi.valuation.project import load_project, run_project
+
+    loaded = load_project(project)
+    run = run_project(loaded, seed=seed, draws=draws)
+    _emit(roi_report(run), fmt, output, loaded.input_files())
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the template project into (created if "
+                                              "missing).")],
+    force: Annotated[bool, typer.Option(help="Overwrite template files that already exist.")] = False,
+) -> None:
+    """Write a commented template project (project.toml and CSV templates) into DIRECTORY."""
+    from socialroi.datasets import write_templates
+
+    written = write_templates(directory, force=force)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    print(f"Edit the files, then run: socialroi roi {Path(directory) / 'project.toml'}")
+
+
+@app.command()
+def demo(
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+    draws: DrawsOpt = None,
+) -> None:
+    """Run the bundled example company's project (known planted values) and show its ROI."""
+    from socialroi.cli.render import roi_report
+    from socialroi.datasets import example_project
+    from socialroi.valuation.project import load_project, run_project
+
+    loaded = load_project(example_project())
+    run = run_project(loaded, seed=seed, draws=draws)
+    _emit(roi_report(run), fmt, output, loaded.input_files())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: runs the app and turns errors into exit codes."""
+    import click
+
+    try:
+        code = app(args=argv, prog_name="socialroi", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        exc.show()
+        code = 2
+    except click.exceptions.Abort:
+        print("aborted", file=sys.stderr)
+        code = 1
+    except InputError as exc:
+        print(f"socialroi: error: {exc}", file=sys.stderr)
+        code = 2
+    except KeyboardInterrupt:
+        code = 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 1
+        if os.environ.get("SOCIALROI_DEBUG"):
+            raise
+        print(f"socialroi: unexpected error: {type(exc).__name__}: {exc} "
+              "(set SOCIALROI_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

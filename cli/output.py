@@ -1,0 +1,52 @@
+"""Writing results: atomically, and never over an input file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from socialroi.valuation.errors import InputError
+
+
+def check_output(output: Path | None, inputs: Iterable[Path | str | None]) -> None:
+    """Refuse an output path that is one of the inputs or a folder."""
+    if output is None:
+        return
+    out = Path(output)
+    if out.is_dir():
+        raise InputError("is a folder; give a file name for --output", file=str(output))
+    for p in inputs:
+        if p is None:
+            continue
+        p = Path(p)
+        try:
+            same = out.exists() and p.exists() and os.path.samefile(out, p)
+        except OSError:
+            same = False
+        if same or out.resolve() == p.resolve():
+            raise InputError("is an input of this run; choose another --output so the input is not overwritten",
+                             file=str(output))
+    if not out.resolve().parent.exists():
+        raise InputError("the folder for --output does not exist; create it first", file=str(output))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` via a temporary file and a rename.
+
+    A reader never sees a half-written file, and a failure leaves any
+    previous file as it was.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

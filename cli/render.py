@@ -1,0 +1,219 @@
+"""Render a command's result as a terminal table, Markdown, CSV or JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMATS = ("text", "json", "csv", "markdown")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Report:
+    """What a command shows, independent of the output format.
+
+    Attributes
+    ----------
+    title : str
+    facts : list of (label, text)
+        Headline figures, already formatted.
+    tables : list of (title, DataFrame)
+        Tables shown in text and Markdown.
+    warnings : list of str
+    data : dict
+        The JSON document.
+    csv : DataFrame
+        The table written by ``--format csv``.
+    """
+
+    title: str
+    facts: list[tuple[str, str]] = field(default_factory=list)
+    tables: list[tuple[str, Any]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    csv: Any = None
+
+
+def money(value: float, currency: str) -> str:
+    """``1,234.50 EUR``."""
+    return f"{value:,.2f} {currency}"
+
+
+def percent(value: float, digits: int = 1) -> str:
+    """``12.3%`` for 12.3 (already in percent)."""
+    return f"{value:,.{digits}f}%"
+
+
+def _cell(value: Any, column: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        if column.startswith("share") or column.endswith("_share"):
+            return f"{100 * value:.1f}%"
+        if column.endswith("percent") or column == "roi_points":
+            return f"{value:,.1f}"
+        return f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _width(text: str) -> int:
+    """Display width in a terminal (wide East Asian characters take two columns, marks none)."""
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+               for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _rows(frame) -> tuple[list[str], list[list[str]], list[bool]]:
+    columns = [str(c) for c in frame.columns]
+    rows = [[_cell(v.item() if hasattr(v, "item") else v, c) for v, c in zip(r, columns)]
+            for r in frame.itertuples(index=False, name=None)]
+    numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
+    return columns, rows, numeric
+
+
+def text_table(frame) -> str:
+    """A plain aligned table (numbers right-aligned, thousands separated)."""
+    columns, rows, numeric = _rows(frame)
+    widths = [max([_width(c)] + [_width(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, w, n) for c, w, n in zip(columns, widths, numeric)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(v, w, n) for v, w, n in zip(r, widths, numeric)).rstrip() for r in rows]
+    return "\n".join(lines)
+
+
+def markdown_table(frame) -> str:
+    """A GitHub-flavoured Markdown table."""
+    columns, rows, numeric = _rows(frame)
+
+    def esc(s: str) -> str:
+        return s.replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(esc(c) for c in columns) + " |",
+             "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
+    lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def render(report: Report, fmt: str) -> str:
+    """The report as text in format ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return json.dumps(_json_ready(report.data), indent=2, sort_keys=True, ensure_ascii=False,
+                          allow_nan=False) + "\n"
+    if fmt == "csv":
+        frame = report.csv.copy()
+        for col in frame.columns:
+            if frame[col].dtype == object or str(frame[col].dtype) in ("str", "string"):
+                frame[col] = frame[col].map(neutralise)
+        return frame.to_csv(index=False, lineterminator="\n")
+    if fmt == "markdown":
+        parts = [f"# {report.title}", ""]
+        parts += [f"- **{label}:** {value}" for label, value in report.facts]
+        for title, frame in report.tables:
+            parts += ["", f"## {title}", "", markdown_table(frame) if len(frame) else "_none_"]
+        if report.warnings:
+            parts += ["", "## Warnings", ""] + [f"- {w}" for w in report.warnings]
+        return "\n".join(parts) + "\n"
+    width = max((_width(label) for label, _ in report.facts), default=0)
+    parts = [report.title, "=" * _width(report.title)]
+    parts += [f"{_pad(label, width, False)}  {value}" for label, value in report.facts]
+    for title, frame in report.tables:
+        parts += ["", title, text_table(frame) if len(frame) else "(none)"]
+    if report.warnings:
+        parts += ["", "Warnings"] + [f"  ! {w}" for w in report.warnings]
+    return "\n".join(parts) + "\n"
+
+
+def traffic_report(result) -> Report:
+    """Report of a :class:`~socialroi.valuation.traffic.TrafficValuation`."""
+    e = result.estimate
+    d = result.diagnostics
+    lo, hi = e.interval
+    facts = [
+        ("Traffic value", f"{money(e.point, e.currency)}  ({100 * e.level:g}% interval {lo:,.2f} to {hi:,.2f})"),
+    ]
+    if result.imputed is not None:
+        i = result.imputed
+        ilo, ihi = i.interval
+        facts.append(("Imputed (unmatched)", f"{money(i.point, i.currency)}  ({ilo:,.2f} to {ihi:,.2f})"))
+    facts += [
+        ("Click coverage", f"{100 * d['click_coverage']:.1f}% of {d['clicks_total'] - d['clicks_brand']:,.0f} "
+                           "non-brand clicks have a CPC"),
+        ("Keyword coverage", f"{100 * d['keyword_coverage']:.1f}% of "
+                             f"{d['keywords'] - d['keywords_brand']:,} non-brand keywords"),
+        ("Brand clicks excluded", f"{d['clicks_brand']:,.0f} ({d['keywords_brand']:,} keywords)"),
+        ("Replacement share", f"{e.assumptions['replacement_share']:g}"),
+        ("Method", e.method),
+    ]
+    warnings = list(dict.fromkeys([*e.warnings, *(result.imputed.warnings if result.imputed else ())]))
+    top = result.top_keywords.drop(columns=["key"])
+    unmatched = result.top_unmatched.drop(columns=["key"])
+    return Report(
+        title="Traffic value (PPC equivalent)",
+        facts=facts,
+        tables=[("Top keywords by value", top), ("Largest unmatched keywords", unmatched)],
+        warnings=warnings,
+        data=result.to_dict(),
+        csv=result.top_keywords,
+    )
+
+
+def roi_report(run) -> Report:
+    """Report of a :class:`~socialroi.valuation.project.ProjectRun`."""
+    roi = run.roi
+    cur = roi.currency
+    pct = f"{100 * roi.level:g}%"
+    hl, hh = roi.hard_roi_interval
+    bl, bh = roi.blended_roi_interval
+    nl, nh = roi.net_value_interval
+    title = f"Social ROI: {run.project.name}" + (f" ({run.project.period})" if run.project.period else "")
+    facts = [
+        ("Blended ROI", f"{percent(roi.blended_roi)}  ({pct} interval {percent(bl)} to {percent(bh)})"),
+        ("Hard ROI (direct only)", f"{percent(roi.hard_roi)}  ({pct} interval {percent(hl)} to {percent(hh)})"),
+        ("Total value", f"{money(roi.total_value, cur)} (hard {money(roi.hard_value, cur)})"),
+        ("Total cost", money(roi.total_cost, cur)),
+        ("Net value", f"{money(roi.net_value, cur)}  ({pct} interval {nl:,.2f} to {nh:,.2f})"),
+        ("Probability of loss", f"{100 * roi.probability_of_loss:.1f}% of {roi.costs.n_draws:,} draws have "
+                                "blended ROI below zero"),
+    ]
+    if run.traffic is not None:
+        d = run.traffic.diagnostics
+        facts.append(("Traffic click coverage", f"{100 * d['click_coverage']:.1f}%"))
+    components = roi.to_frame()[["label", "kind", "value", "lower", "upper", "share_of_value", "roi_points"]]
+    data = run.to_dict()
+    return Report(
+        title=title,
+        facts=facts,
+        tables=[("Components", components), ("Costs by category", run.costs.by_category())],
+        warnings=list(roi.warnings),
+        data=data,
+        csv=roi.to_frame(),
+    )

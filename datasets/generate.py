@@ -1,0 +1,286 @@
+"""Generate the bundled example company, with the values it plants written down.
+
+Nordlys Outdoor sells outdoor gear in Norway, Latvia and the Gulf and Iran,
+so its keywords are English, Norwegian, Latvian, Arabic and Persian. The
+generator starts from *canonical* keywords with a true CPC range and true
+clicks, then writes them the way real exports do: the search-console export
+spells a keyword in several ways (case, stray spaces, Persian vs Arabic
+keyboard letters, Persian digits), the keyword-planner export lists CPCs in
+its own spelling, some keywords twice, some with no bid. The truth in
+``truth.json`` is computed from the canonical data, not by socialroi, so a
+test that socialroi recovers it checks the normalisation, the join and the
+formulas together.
+
+Run ``python -m socialroi.datasets.generate [OUTDIR]`` (default: the
+package's ``example/`` folder). The output is byte-identical for the same
+seed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+SEED = 20261124
+CURRENCY = "EUR"
+REPLACEMENT_SHARE = 0.8
+BRAND = "nordlys"
+DIRECT_REVENUE = 48_000.0
+
+# (language, stem words, modifiers): keywords are stem + modifier combinations
+_LEXICON = {
+    "en": (["hiking boots", "rain jacket", "wool socks", "down jacket", "trekking poles", "sleeping bag",
+            "camping tent", "headlamp", "backpack", "fleece jacket", "ski gloves", "thermal base layer",
+            "water bottle", "trail running shoes", "bivy sack"],
+           ["", "women", "men", "kids", "waterproof", "lightweight", "best", "cheap", "sale", "review",
+            "size guide", "for winter", "for summer", "2026", "near me", "online", "vs", "repair", "wide fit",
+            "vegan", "recycled", "ultralight", "4 season", "set", "gore tex", "merino", "discount", "outlet"]),
+    "no": (["fjellsko", "regnjakke", "ullsokker", "dunjakke", "staver", "sovepose", "telt", "hodelykt",
+            "tursekk", "fleecejakke", "skihansker", "ullundertøy", "drikkeflaske", "løpesko", "vindjakke"],
+           ["", "dame", "herre", "barn", "vanntett", "lett", "beste", "billig", "salg", "test", "størrelse",
+            "vinter", "sommer", "på nett", "tilbud", "brukt", "ull", "gore-tex", "grønn", "rød", "blå", "sort"]),
+    "lv": (["pārgājienu zābaki", "lietus jaka", "vilnas zeķes", "dūnu jaka", "nūjas", "guļammaiss", "telts",
+            "galvas lukturis", "mugursoma", "flīsa jaka", "slēpošanas cimdi", "termoveļa", "ūdens pudele",
+            "skriešanas apavi", "vējjaka"],
+           ["", "sieviešu", "vīriešu", "bērnu", "ūdensnecaurlaidīga", "viegla", "labākā", "lēta", "izpārdošana",
+            "atsauksmes", "izmērs", "ziemai", "vasarai", "rīgā", "internetā", "akcija", "zaļa", "melna"]),
+    "ar": (["حذاء المشي", "سترة مطر", "جوارب صوف", "خيمة تخييم", "كيس نوم", "حقيبة ظهر", "مصباح رأس",
+            "سترة شتوية", "قفازات تزلج", "زجاجة ماء"],
+           ["", "نسائي", "رجالي", "اطفال", "مقاوم للماء", "خفيف", "افضل", "رخيص", "تخفيضات", "كويت", "دبي",
+            "الرياض", "٢٠٢٦", "اونلاين"]),
+    "fa": (["کفش کوهنوردی", "کاپشن بارانی", "جوراب پشمی", "کیسه خواب", "چادر کمپینگ", "کوله پشتی", "چراغ پیشانی",
+            "کاپشن زمستانی", "دستکش اسکی", "قمقمه"],
+           ["", "زنانه", "مردانه", "بچگانه", "ضد آب", "سبک", "بهترین", "ارزان", "تخفیف", "تهران", "خرید",
+            "۱۴۰۵", "قیمت", "اصل"]),
+}
+_LANG_CPC = {"en": 1.10, "no": 0.95, "lv": 0.35, "ar": 0.45, "fa": 0.12}  # median mid CPC, EUR
+
+
+def _canonical_keywords() -> list[tuple[str, str]]:
+    out, seen = [], set()
+    for lang, (stems, mods) in _LEXICON.items():
+        combos = [m for m in mods] + [f"{a} {b}" for a in mods[1:6] for b in mods[6:12]]
+        for stem in stems:
+            for mod in combos:
+                kw = f"{stem} {mod}".strip()
+                if kw.casefold() not in seen:
+                    seen.add(kw.casefold())
+                    out.append((lang, kw))
+    for mod in ("", " boots", " jakke", " outlet", " kundeservice", " kod", " ofis", " nettbutikk", " review",
+                " jaka", " store"):
+        out.append(("brand", f"{BRAND}{mod}"))
+    return out
+
+
+_FA_TO_AR = str.maketrans({"ی": "ي", "ک": "ك"})
+_AR_DIGITS = str.maketrans({chr(0x0660 + d): chr(0x06F0 + d) for d in range(10)})  # Arabic-Indic -> Persian
+
+
+def _variants(lang: str, kw: str, rng: np.random.Generator) -> list[str]:
+    """How the search-console export spells one canonical keyword (1-3 spellings)."""
+    options = [kw]
+    if lang in ("en", "no", "lv", "brand"):
+        options += [kw.capitalize(), kw.upper() if len(kw) < 14 else kw.title(), f" {kw}", kw.replace(" ", "  ")]
+    elif lang == "fa":
+        options += [kw.translate(_FA_TO_AR), f"{kw} ", kw.replace(" ", "  ")]
+    else:  # Arabic: Persian keyboard letters and digits
+        options += [kw.replace("ي", "ی").replace("ك", "ک"), kw.translate(_AR_DIGITS), f" {kw}"]
+    n = int(rng.integers(1, 4))
+    picked = [options[0]] + [options[int(i)] for i in rng.integers(1, len(options), n - 1)]
+    return list(dict.fromkeys(picked))
+
+
+def _csv(rows: list[list], header: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def generate(seed: int = SEED) -> dict[str, str]:
+    """Build every file of the example. Returns file name -> text."""
+    rng = np.random.default_rng(seed)
+    canon = _canonical_keywords()
+    n = len(canon)
+    langs = np.array([lang for lang, _ in canon])
+    # true CPC range per canonical keyword (EUR)
+    median = np.array([_LANG_CPC.get(lang, 1.5) for lang in langs])
+    mid = np.round(median * np.exp(0.6 * rng.standard_normal(n)), 2) + 0.05
+    half_width = np.round(mid * (0.25 + 0.35 * rng.random(n)), 2)
+    low, high = np.round(mid - half_width, 2), np.round(mid + half_width, 2)
+    mid = (low + high) / 2.0
+    # true clicks: heavy-tailed, brand terms large
+    clicks_true = np.floor(np.exp(2.3 + 1.3 * rng.standard_normal(n))).astype(int) + 1
+    clicks_true[langs == "brand"] *= 40
+    # which keywords the CPC export covers: 90% of non-brand, and every brand term
+    in_cpc = (rng.random(n) < 0.90) | (langs == "brand")
+    no_bid = in_cpc & (rng.random(n) < 0.03) & (langs != "brand")  # listed with blank bids
+
+    traffic_rows = []
+    split_clicks = np.zeros(n, dtype=int)
+    for i, (lang, kw) in enumerate(canon):
+        spellings = _variants(lang, kw, rng)
+        # split the keyword's clicks across its spellings
+        shares = rng.dirichlet(np.ones(len(spellings))) if len(spellings) > 1 else np.array([1.0])
+        parts = np.floor(shares * clicks_true[i]).astype(int)
+        parts[0] += clicks_true[i] - parts.sum()
+        for s, c in zip(spellings, parts):
+            if c <= 0:
+                continue
+            impressions = int(c * (5 + 40 * rng.random()))
+            position = round(1 + 14 * float(rng.random()) ** 2, 1)
+            traffic_rows.append([s, int(c), impressions, f"{100 * c / impressions:.2f}%", position])
+            split_clicks[i] += c
+    order = rng.permutation(len(traffic_rows))
+    traffic_rows = [traffic_rows[int(j)] for j in order]
+    traffic_rows.sort(key=lambda r: -r[1])  # search consoles sort by clicks
+
+    cpc_rows = []
+    for i, (lang, kw) in enumerate(canon):
+        if not in_cpc[i]:
+            continue
+        spelling = kw.translate(_FA_TO_AR) if lang == "fa" else (kw.title() if rng.random() < 0.3 else kw)
+        searches = int(10 * np.exp(3 + 1.5 * rng.random()))
+        if no_bid[i]:
+            cpc_rows.append([spelling, CURRENCY, searches, "", ""])
+            continue
+        cpc_rows.append([spelling, CURRENCY, searches, f"{low[i]:.2f}", f"{high[i]:.2f}"])
+        if rng.random() < 0.04:  # listed again (another match type), same bids
+            cpc_rows.append([f"  {spelling.upper()}", CURRENCY, searches, f"{low[i]:.2f}", f"{high[i]:.2f}"])
+    cpc_text = "Keyword Stats 2026-01-01 - 2026-10-31\nAll locations\n" + _csv(
+        cpc_rows, ["Keyword", "Currency", "Avg. monthly searches", "Top of page bid (low range)",
+                   "Top of page bid (high range)"])
+
+    # social reach
+    platforms = ["linkedin", "instagram", "facebook", "tiktok", "youtube"]
+    metrics = {"linkedin": (410_000, 5_200, 14_800), "instagram": (1_350_000, 6_100, 61_000),
+               "facebook": (880_000, 7_900, 19_500), "tiktok": (2_400_000, 3_300, 88_000),
+               "youtube": (520_000, 2_600, 9_400)}
+    card = {"linkedin": (31.0, 26.0, 38.0, 5.80, 1.45), "instagram": (7.9, 6.0, 9.5, 1.05, 0.14),
+            "facebook": (9.1, 7.0, 11.0, 0.95, 0.17), "tiktok": (5.6, 4.0, 7.0, 0.70, 0.05),
+            "youtube": (8.4, 6.5, 10.5, 0.60, 0.09)}
+    metric_rows = []
+    for q in (1, 2, 3, 4):  # quarterly rows per platform
+        for p in platforms:
+            imp, clk, eng = metrics[p]
+            metric_rows.append([p.capitalize() if q % 2 else p, f"2026-Q{q}", imp // 4, clk // 4, eng // 4])
+    rate_rows = [[p, *card[p], CURRENCY] for p in platforms]
+    social_truth = {}
+    social_low = social_high = 0.0
+    for p in platforms:
+        imp, clk, eng = (v // 4 * 4 for v in metrics[p])
+        cpm, cpm_lo, cpm_hi, cpc_p, cpe = card[p]
+        buys = [imp / 1000 * cpm, clk * cpc_p, eng * cpe]
+        social_truth[p] = max(buys)
+        social_low += max(imp / 1000 * cpm_lo, clk * cpc_p, eng * cpe)
+        social_high += max(imp / 1000 * cpm_hi, clk * cpc_p, eng * cpe)
+
+    # cost ledger
+    cost_rows = [
+        ["staff time", "Social media manager (0.6 FTE)", "", 1_030, 52.0, "", "", CURRENCY],
+        ["staff time", "Content writer (0.4 FTE)", "", 690, 47.5, "", "", CURRENCY],
+        ["staff time", "Customer care on social (0.3 FTE)", "", 520, 41.0, "", "", CURRENCY],
+        ["tools", "Social scheduling and listening", 4_788.0, "", "", "", "", CURRENCY],
+        ["tools", "Design tool licences", 1_440.0, "", "", "", "", CURRENCY],
+        ["ad spend", "Boosted posts", 18_000.0, "", "", 15_000.0, 21_000.0, CURRENCY],
+        ["agency", "Video production agency", 12_500.0, "", "", "", "", CURRENCY],
+        ["refunds and discounts", "Social-only discount codes", 3_900.0, "", "", 3_200.0, 4_800.0, CURRENCY],
+        ["research", "Audience survey", 2_200.0, "", "", "", "", CURRENCY],
+        ["training", "Conference and course fees", 1_850.0, "", "", "", "", CURRENCY],
+    ]
+    costs_total = sum((r[3] * r[4]) if r[2] == "" else r[2] for r in cost_rows)
+
+    # planted traffic truth (from canonical data)
+    nonbrand = langs != "brand"
+    priced = in_cpc & ~no_bid & nonbrand
+    clicks = split_clicks.astype(float)
+    traffic_value = REPLACEMENT_SHARE * float(np.sum(clicks[priced] * mid[priced]))
+    truth = {
+        "seed": seed,
+        "currency": CURRENCY,
+        "replacement_share": REPLACEMENT_SHARE,
+        "brand_term": BRAND,
+        "keywords_canonical": int(n),
+        "keywords_nonbrand": int(nonbrand.sum()),
+        "keywords_priced": int(priced.sum()),
+        "traffic_rows": len(traffic_rows),
+        "clicks_total": int(clicks.sum()),
+        "clicks_brand": int(clicks[~nonbrand].sum()),
+        "clicks_priced": int(clicks[priced].sum()),
+        "clicks_unpriced_nonbrand": int(clicks[nonbrand & ~priced].sum()),
+        "traffic_value": round(traffic_value, 6),
+        "traffic_value_low": round(REPLACEMENT_SHARE * float(np.sum(clicks[priced] * low[priced])), 6),
+        "traffic_value_high": round(REPLACEMENT_SHARE * float(np.sum(clicks[priced] * high[priced])), 6),
+        "social_reach_value": round(sum(social_truth.values()), 6),
+        "social_reach_low": round(social_low, 6),
+        "social_reach_high": round(social_high, 6),
+        "direct_revenue": DIRECT_REVENUE,
+        "costs_total": round(costs_total, 6),
+    }
+    total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
+    truth["hard_roi_percent"] = round((DIRECT_REVENUE - costs_total) / costs_total * 100, 6)
+    truth["blended_roi_percent"] = round((total_value - costs_total) / costs_total * 100, 6)
+    project = f"""# The bundled example: Nordlys Outdoor, an outdoor-gear retailer selling in
+# Norway, Latvia, the Gulf and Iran. Made by socialroi.datasets.generate (seed {seed});
+# truth.json holds the values it planted.
+
+[project]
+name = "Nordlys Outdoor"
+currency = "{CURRENCY}"
+period = "2026-01 to 2026-10"
+seed = 1
+draws = 10000
+
+[traffic]
+keywords = "keywords.csv"
+cpc = "cpc.csv"
+replacement_share = {REPLACEMENT_SHARE}
+brand_terms = ["{BRAND}"]
+unmatched = "exclude"
+cpc_point = "mid"
+
+[social]
+metrics = "social_metrics.csv"
+rate_card = "rate_card.csv"
+basis = "max"
+
+[direct_revenue]
+amount = {DIRECT_REVENUE:.0f}
+
+[costs]
+ledger = "costs.csv"
+"""
+    return {
+        "keywords.csv": _csv(traffic_rows, ["Top queries", "Clicks", "Impressions", "CTR", "Position"]),
+        "cpc.csv": cpc_text,
+        "social_metrics.csv": _csv(metric_rows, ["platform", "quarter", "impressions", "clicks", "engagements"]),
+        "rate_card.csv": _csv(rate_rows, ["platform", "cpm", "cpm_low", "cpm_high", "cpc", "cpe", "currency"]),
+        "costs.csv": _csv(cost_rows, ["category", "item", "amount", "hours", "hourly_rate", "low", "high",
+                                      "currency"]),
+        "project.toml": project,
+        "truth.json": json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+    }
+
+
+def write(out_dir: str | Path, seed: int = SEED) -> list[Path]:
+    """Write the example's files into ``out_dir`` (UTF-8, LF line ends)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in generate(seed).items():
+        path = out_dir / name
+        path.write_bytes(text.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":  # pragma: no cover
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("example")
+    for p in write(target):
+        print(p)

@@ -1,0 +1,283 @@
+"""Project files: one TOML file names the inputs and assumptions of a run.
+
+Relative paths in a project file are relative to the file. Every section but
+``[project]`` and ``[costs]`` is optional; a run needs at least one value
+component. Unknown keys are errors (a misspelt assumption must not be
+silently ignored). ``socialroi init DIR`` writes a commented template.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from socialroi.valuation.errors import InputError
+from socialroi.valuation.estimate import DEFAULT_DRAWS, DEFAULT_LEVEL, ValueEstimate
+
+SECTIONS: dict[str, set[str]] = {
+    "project": {"name", "currency", "period", "seed", "draws"},
+    "currency": {"rates"},
+    "traffic": {"keywords", "cpc", "replacement_share", "brand_terms", "brand_regex", "unmatched", "impute_cpc",
+                "cpc_point", "cpc_unit", "cpc_duplicates", "fold_diacritics", "country", "top", "coverage_warning",
+                "columns", "cpc_columns"},
+    "social": {"metrics", "rate_card", "basis"},
+    "costs": {"ledger", "columns"},
+    "direct_revenue": {"amount", "file", "low", "high", "columns"},
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    """A parsed, checked project file.
+
+    Attributes
+    ----------
+    path : Path
+        The project file.
+    name, currency, period : str
+        Display name, reporting currency (ISO code) and period label.
+    seed, draws : int
+        Seed and number of Monte Carlo draws.
+    level : float
+        Coverage of reported intervals (0.95).
+    rates : mapping
+        Units of the reporting currency per unit of another currency.
+    sections : mapping
+        The raw component sections (``traffic``, ``social``, ``costs``,
+        ``direct_revenue``), paths already resolved.
+    """
+
+    path: Path
+    name: str
+    currency: str
+    period: str
+    seed: int
+    draws: int
+    level: float
+    rates: Mapping[str, float]
+    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def input_files(self) -> list[Path]:
+        """Every file the project reads (for the never-overwrite-an-input check)."""
+        files = [self.path]
+        for key, section in self.sections.items():
+            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file"):
+                if name in section:
+                    files.append(Path(section[name]))
+        return files
+
+
+def _err(path: Path, message: str) -> InputError:
+    return InputError(message, file=str(path))
+
+
+def _number(path: Path, where: str, value: Any, *, low: float | None = None, high: float | None = None,
+            integer: bool = False) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _err(path, f"{where} must be a number, got {value!r}")
+    if integer and not float(value).is_integer():
+        raise _err(path, f"{where} must be a whole number, got {value!r}")
+    if low is not None and value < low or high is not None and value > high:
+        bounds = f"between {low:g} and {high:g}" if low is not None and high is not None else (
+            f"at least {low:g}" if low is not None else f"at most {high:g}")
+        raise _err(path, f"{where} must be {bounds}, got {value!r}")
+    return int(value) if integer else float(value)
+
+
+def load_project(path: str | Path) -> Project:
+    """Read and check a project file.
+
+    Raises
+    ------
+    InputError
+        Missing file, invalid TOML, unknown sections or keys, values of the
+        wrong type or out of range, no value component, no cost ledger.
+    """
+    from socialroi.valuation.tables import currency_code
+
+    path = Path(path)
+    if not path.exists():
+        raise _err(path, "project file not found; create one with: socialroi init DIR")
+    if path.is_dir():
+        candidate = path / "project.toml"
+        if candidate.exists():
+            path = candidate
+        else:
+            raise _err(path, "is a folder without project.toml; give the project file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise _err(path, f"is not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise _err(path, "is not UTF-8 text") from None
+    for section, content in data.items():
+        if section not in SECTIONS:
+            raise _err(path, f"unknown section [{section}]; known sections: {', '.join(SECTIONS)}")
+        if not isinstance(content, dict):
+            raise _err(path, f"'{section}' must be a [section], not a value")
+        unknown = sorted(set(content) - SECTIONS[section])
+        if unknown:
+            raise _err(path, f"unknown key '{unknown[0]}' in [{section}]; known keys: "
+                             + ", ".join(sorted(SECTIONS[section])))
+    meta = data.get("project", {})
+    base = path.parent
+
+    def resolve(section: str, key: str) -> Path:
+        value = data[section][key]
+        if not isinstance(value, str) or not value.strip():
+            raise _err(path, f"{section}.{key} must be a file path, got {value!r}")
+        return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
+
+    sections: dict[str, dict[str, Any]] = {}
+    for section in ("traffic", "social", "costs", "direct_revenue"):
+        if section in data:
+            sections[section] = dict(data[section])
+    for section, keys in (("traffic", ("keywords", "cpc")), ("social", ("metrics", "rate_card")),
+                          ("costs", ("ledger",)), ("direct_revenue", ("file",))):
+        for key in keys:
+            if section in sections and key in sections[section]:
+                sections[section][key] = resolve(section, key)
+    if "traffic" in sections and "keywords" not in sections["traffic"]:
+        raise _err(path, "[traffic] needs keywords = \"your-traffic-export.csv\"")
+    if "social" in sections and not {"metrics", "rate_card"} <= set(sections["social"]):
+        raise _err(path, "[social] needs both metrics and rate_card files")
+    if "costs" not in sections or "ledger" not in sections["costs"]:
+        raise _err(path, "[costs] needs ledger = \"costs.csv\": ROI is undefined without the cost of the effort")
+    if not ({"traffic", "social", "direct_revenue"} & set(sections)):
+        raise _err(path, "no value component: add [traffic], [social] or [direct_revenue]")
+    if "direct_revenue" in sections:
+        dr = sections["direct_revenue"]
+        if ("amount" in dr) == ("file" in dr):
+            raise _err(path, "[direct_revenue] needs either amount or file (not both)")
+        for key in ("amount", "low", "high"):
+            if key in dr:
+                dr[key] = _number(path, f"direct_revenue.{key}", dr[key], low=0)
+    if "traffic" in sections:
+        tr = sections["traffic"]
+        if "replacement_share" in tr:
+            tr["replacement_share"] = _number(path, "traffic.replacement_share", tr["replacement_share"], low=0, high=1)
+        if "brand_terms" in tr and not (isinstance(tr["brand_terms"], list)
+                                        and all(isinstance(t, str) for t in tr["brand_terms"])):
+            raise _err(path, "traffic.brand_terms must be a list of strings, e.g. [\"acme\", \"acme shop\"]")
+        for key in ("impute_cpc", "coverage_warning"):
+            if key in tr:
+                tr[key] = _number(path, f"traffic.{key}", tr[key], low=0)
+        if "top" in tr:
+            tr["top"] = _number(path, "traffic.top", tr["top"], low=0, integer=True)
+        for key in ("brand_regex", "unmatched", "cpc_unit", "cpc_duplicates", "country"):
+            if key in tr and not isinstance(tr[key], str):
+                raise _err(path, f"traffic.{key} must be text, got {tr[key]!r}")
+        if "cpc_point" in tr and not isinstance(tr["cpc_point"], (str, int, float)):
+            raise _err(path, "traffic.cpc_point must be low, mid, high or a number from 0 to 1")
+        if "fold_diacritics" in tr and not isinstance(tr["fold_diacritics"], bool):
+            raise _err(path, "traffic.fold_diacritics must be true or false")
+        for key in ("columns", "cpc_columns"):
+            if key in tr and not (isinstance(tr[key], dict) and all(isinstance(v, str) for v in tr[key].values())):
+                raise _err(path, f"traffic.{key} must be a table of role = \"column name\"")
+
+    currency = currency_code(meta.get("currency", "USD"), file=str(path), column="project.currency")
+    rates_raw = data.get("currency", {}).get("rates", {})
+    if not isinstance(rates_raw, dict):
+        raise _err(path, "[currency] rates must be a table such as rates = { USD = 0.92 }")
+    rates = {currency_code(k, file=str(path)): _number(path, f"currency.rates.{k}", v, low=1e-12)
+             for k, v in rates_raw.items()}
+    return Project(
+        path=path.resolve(),
+        name=str(meta.get("name", path.parent.name or "socialroi project")),
+        currency=currency,
+        period=str(meta.get("period", "")),
+        seed=_number(path, "project.seed", meta.get("seed", 0), low=0, integer=True),
+        draws=_number(path, "project.draws", meta.get("draws", DEFAULT_DRAWS), low=100, high=10_000_000, integer=True),
+        level=DEFAULT_LEVEL,
+        rates=rates,
+        sections=sections,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class ProjectRun:
+    """Everything a project run produced.
+
+    Attributes
+    ----------
+    project : Project
+    roi : RoiResult
+        Hard and blended ROI.
+    traffic : TrafficValuation or None
+    costs : CostLedger
+    """
+
+    project: Project
+    roi: Any
+    traffic: Any
+    costs: Any
+
+    @property
+    def components(self) -> tuple[ValueEstimate, ...]:
+        """The value components in the blend."""
+        return self.roi.components
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary of the whole run."""
+        out = {
+            "project": {"name": self.project.name, "currency": self.project.currency, "period": self.project.period,
+                        "seed": self.project.seed, "draws": self.project.draws, "level": self.project.level},
+            **self.roi.to_dict(),
+            "costs_by_category": self.costs.by_category().to_dict(orient="records"),
+        }
+        if self.traffic is not None:
+            out["traffic"] = {k: v for k, v in self.traffic.to_dict().items() if k != "estimates"}
+        return out
+
+
+def run_project(project: Project | str | Path, *, seed: int | None = None, draws: int | None = None) -> ProjectRun:
+    """Run every component of a project and blend them into ROI.
+
+    Parameters
+    ----------
+    project : Project or path
+        A loaded project or the path of its TOML file.
+    seed, draws : int, optional
+        Override the project's seed and number of draws.
+    """
+    from socialroi.valuation.blend import blend
+    from socialroi.valuation.costs import read_ledger
+    from socialroi.valuation.direct import direct_revenue
+    from socialroi.valuation.social_reach import value_social_reach
+    from socialroi.valuation.traffic import TrafficOptions, value_traffic
+
+    if not isinstance(project, Project):
+        project = load_project(project)
+    seed = project.seed if seed is None else int(seed)
+    n = project.draws if draws is None else int(draws)
+    if seed < 0:
+        raise InputError(f"seed must be zero or more, got {seed}")
+    if n < 1:
+        raise InputError(f"draws must be at least 1, got {n}")
+    s = project.sections
+    components: list[ValueEstimate] = []
+    traffic = None
+    if "traffic" in s:
+        t = dict(s["traffic"])
+        keywords, cpc = t.pop("keywords"), t.pop("cpc", None)
+        columns, cpc_columns = t.pop("columns", None), t.pop("cpc_columns", None)
+        opts = TrafficOptions(currency=project.currency, rates=project.rates, **t)
+        traffic = value_traffic(keywords, cpc, opts, traffic_columns=columns, cpc_columns=cpc_columns, seed=seed,
+                                n_draws=n)
+        components.extend(traffic.estimates)
+    if "social" in s:
+        so = s["social"]
+        components.append(value_social_reach(so["metrics"], so["rate_card"], basis=so.get("basis", "max"),
+                                             currency=project.currency, rates=project.rates, seed=seed, n_draws=n))
+    if "direct_revenue" in s:
+        dr = s["direct_revenue"]
+        components.append(direct_revenue(dr.get("amount"), table=dr.get("file"), currency=project.currency,
+                                         low=dr.get("low"), high=dr.get("high"), rates=project.rates,
+                                         columns=dr.get("columns"), seed=seed, n_draws=n))
+    ledger = read_ledger(s["costs"]["ledger"], currency=project.currency, rates=project.rates,
+                         columns=s["costs"].get("columns"), seed=seed, n_draws=n)
+    roi = blend(components, ledger.total, level=project.level)
+    return ProjectRun(project, roi, traffic, ledger)
