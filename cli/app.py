@@ -77,8 +77,8 @@ def _rates(values: list[str] | None) -> dict[str, float]:
 
 @app.command()
 def traffic(
-    keywords: Annotated[Path, typer.Argument(help="Keyword traffic export (query/keyword and clicks columns).")],
-    cpc: Annotated[Optional[Path], typer.Argument(help="Keyword CPC table (keyword and CPC or low/high bids). "
+    keywords: Annotated[Path, typer.Argument(metavar="KEYWORDS", help="Keyword traffic export (query/keyword and clicks columns).")],
+    cpc: Annotated[Optional[Path], typer.Argument(metavar="CPC", help="Keyword CPC table (keyword and CPC or low/high bids). "
                                                   "Default: the CPC column of KEYWORDS.")] = None,
     keyword_col: Annotated[Optional[str], typer.Option(help="Keyword column of KEYWORDS.")] = None,
     clicks_col: Annotated[Optional[str], typer.Option(help="Clicks column of KEYWORDS.")] = None,
@@ -111,9 +111,11 @@ def traffic(
     draws: DrawsOpt = None,
 ) -> None:
     """Value organic clicks at what the same clicks cost in paid search."""
+    from socialroi.cli.output import check_output
     from socialroi.cli.render import traffic_report
     from socialroi.valuation.traffic import TrafficOptions, value_traffic
 
+    check_output(output, [keywords, cpc])
     opts = TrafficOptions(
         replacement_share=replacement_share, brand_terms=tuple(brand or ()), brand_regex=brand_regex,
         unmatched=unmatched, impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
@@ -131,7 +133,7 @@ def traffic(
 
 @app.command()
 def roi(
-    project: Annotated[Path, typer.Argument(help="Project file (TOML), as written by 'socialroi init'.")],
+    project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file (TOML), as written by 'socialroi init'.")],
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
     seed: SeedOpt = None,
@@ -141,14 +143,17 @@ def roi(
     from socialroi.cli.render import roi_report
     from socialroi.valuation.project import load_project, run_project
 
+    from socialroi.cli.output import check_output
+
     loaded = load_project(project)
+    check_output(output, loaded.input_files())
     run = run_project(loaded, seed=seed, draws=draws)
     _emit(roi_report(run), fmt, output, loaded.input_files())
 
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder to write the template project into (created if "
+    directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", help="Folder to write the template project into (created if "
                                               "missing).")],
     force: Annotated[bool, typer.Option(help="Overwrite template files that already exist.")] = False,
 ) -> None:
@@ -180,27 +185,27 @@ def demo(
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the app and turns errors into exit codes."""
-    import click
-
     try:
         code = app(args=argv, prog_name="socialroi", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        exc.show()
-        code = 2
-    except click.exceptions.Abort:
-        print("aborted", file=sys.stderr)
-        code = 1
     except InputError as exc:
         print(f"socialroi: error: {exc}", file=sys.stderr)
         code = 2
     except KeyboardInterrupt:
         code = 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 1
-        if os.environ.get("SOCIALROI_DEBUG"):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):
+            # click's usage errors (typer may vendor click, so match the protocol, not the class)
+            exc.show()
+            code = exc.exit_code
+        elif type(exc).__name__ == "Abort":
+            print("aborted", file=sys.stderr)
+            code = 1
+        elif os.environ.get("SOCIALROI_DEBUG"):
             raise
-        print(f"socialroi: unexpected error: {type(exc).__name__}: {exc} "
-              "(set SOCIALROI_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
-        code = 1
+        else:
+            print(f"socialroi: unexpected error: {type(exc).__name__}: {exc} "
+                  "(set SOCIALROI_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
+            code = 1
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -1,0 +1,30 @@
+"""`socialroi demo`, run as a user would."""
+
+import json
+
+import pytest
+
+from socialroi.datasets import example_truth
+
+
+def test_demo_recovers_the_planted_figures(run_cli):
+    code, out, err = run_cli("demo", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    truth = example_truth()
+    assert doc["roi"]["blended_roi_percent"] == pytest.approx(truth["blended_roi_percent"], abs=1e-5)
+    assert doc["roi"]["hard_roi_percent"] == pytest.approx(truth["hard_roi_percent"], abs=1e-5)
+    lo, hi = doc["roi"]["blended_roi_interval"]
+    assert lo < truth["blended_roi_percent"] < hi
+    assert doc["traffic"]["top_keywords"]
+
+
+def test_demo_text_from_any_directory(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("demo")
+    assert code == 0, err
+    assert "Nordlys Outdoor" in out and "Blended ROI" in out
+
+
+def test_demo_byte_identical_json(run_cli):
+    assert run_cli("demo", "-f", "json", "--seed", "3")[1] == run_cli("demo", "-f", "json", "--seed", "3")[1]

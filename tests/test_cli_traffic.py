@@ -1,0 +1,108 @@
+"""`socialroi traffic`, run as a user would."""
+
+import json
+
+import pytest
+
+from conftest import digest, load_result, write_csv
+
+HAND = load_result("traffic_hand_case.json")
+
+
+@pytest.fixture
+def files(tmp_path):
+    return (write_csv(tmp_path / "traffic.csv", HAND["traffic_csv"]), write_csv(tmp_path / "cpc.csv", HAND["cpc_csv"]))
+
+
+def test_text_output(run_cli, files):
+    code, out, err = run_cli("traffic", *files, "--replacement-share", "0.5", "--brand", "Acme")
+    assert code == 0, err
+    assert "21.20 USD" in out and "Top keywords by value" in out and "rare keyword" in out
+    assert "90.9% of 33 non-brand clicks" in out
+
+
+def test_json_is_reproducible_and_complete(run_cli, files, tmp_path):
+    args = ("traffic", *files, "--replacement-share", "0.5", "--brand", "Acme", "-f", "json", "--seed", "4")
+    code1, out1, _ = run_cli(*args)
+    code2, out2, _ = run_cli(*args)
+    assert code1 == code2 == 0 and out1 == out2
+    doc = json.loads(out1)
+    assert doc["estimates"][0]["point"] == pytest.approx(21.2)
+    assert doc["top_keywords"][0]["keyword"] == "Running Shoes"
+    assert doc["top_unmatched"][0]["key"] == "rare keyword"
+
+
+def test_csv_and_markdown(run_cli, files):
+    code, out, _ = run_cli("traffic", *files, "-f", "csv")
+    assert code == 0 and out.splitlines()[0] == "keyword,key,clicks,cpc,cpc_low,cpc_high,value"
+    code, out, _ = run_cli("traffic", *files, "-f", "markdown")
+    assert code == 0 and out.startswith("# Traffic value") and "| keyword |" in out
+
+
+def test_output_file_written_atomically_and_inputs_untouched(run_cli, files, tmp_path):
+    before = [digest(f) for f in files]
+    out_file = tmp_path / "result.json"
+    code, out, err = run_cli("traffic", *files, "-f", "json", "-o", out_file)
+    assert code == 0 and out == "" and "wrote" in err
+    assert json.loads(out_file.read_text())["estimates"]
+    assert [digest(f) for f in files] == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_output_over_an_input_is_refused(run_cli, files):
+    before = digest(files[1])
+    code, out, err = run_cli("traffic", *files, "-o", files[1])
+    assert code == 2 and "is an input" in err and digest(files[1]) == before
+
+
+def test_options_impute_rate_country(run_cli, tmp_path):
+    t = write_csv(tmp_path / "t.csv", "Query,Clicks,Country\na,10,NO\nb,5,NO\na,1,LV\n")
+    c = write_csv(tmp_path / "c.csv", "Keyword,CPC,Currency\na,2,USD\n")
+    code, out, err = run_cli("traffic", t, c, "--currency", "EUR", "--rate", "USD=0.5", "--country", "no",
+                             "--unmatched", "impute", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["estimates"][0]["point"] == pytest.approx(10.0)  # 10 clicks x 2 USD x 0.5
+    assert doc["estimates"][1]["point"] == pytest.approx(5.0)  # 5 unmatched clicks at 1 EUR per click
+    code, _, err = run_cli("traffic", t, c, "--rate", "USD0.5")
+    assert code == 2 and "--rate" in err
+
+
+@pytest.mark.parametrize(
+    "traffic_csv, cpc_csv, expected",
+    [
+        ("Query,Clicks\na,1\nb,-2\n", "Keyword,CPC\na,1\n", "t.csv, column 'Clicks', row 2: negative"),
+        ("Query,Clicks\na,1\nb,x\n", "Keyword,CPC\na,1\n", "t.csv, column 'Clicks', row 2: value 'x' is not a number"),
+        ("Query,Views\na,1\n", "Keyword,CPC\na,1\n", "t.csv: no column for clicks"),
+        ("Query,Clicks\n", "Keyword,CPC\na,1\n", "t.csv: the table has a header but no data rows"),
+        ("Query,Clicks\na,1\n", "Keyword,CPC\na,1 dollar\n", "c.csv, column 'CPC', row 1"),
+        ("Query,Clicks\na,1\n", "Keyword,CPC,Currency\na,1,EUR\nb,2,USD\n", "mixes currencies"),
+        ("Query,Clicks\na,1\nb,1\nc,1\nd,1\ne,1\n", "Keyword,CPC\na,120\nb,95\nc,300\nd,80\ne,60\n",
+         "look like cents"),
+        ("Query,Clicks\na,1\n", "", "c.csv: the file is empty"),
+    ],
+)
+def test_bad_input_one_line_exit_2_nothing_written(run_cli, tmp_path, traffic_csv, cpc_csv, expected):
+    t = write_csv(tmp_path / "t.csv", traffic_csv)
+    c = write_csv(tmp_path / "c.csv", cpc_csv)
+    out_file = tmp_path / "out.json"
+    code, out, err = run_cli("traffic", t, c, "-o", out_file)
+    assert code == 2
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not out_file.exists() and out == ""
+
+
+def test_missing_file(run_cli, tmp_path):
+    code, _, err = run_cli("traffic", tmp_path / "nope.csv")
+    assert code == 2 and "nope.csv: file not found" in err
+
+
+def test_unicode_keywords_round_trip(run_cli, tmp_path):
+    t = write_csv(tmp_path / "t.csv", "Query,Clicks\nکفش کوهنوردی,3\nRīga tūre,2\nfjellsko,1\n", "utf-16")
+    c = write_csv(tmp_path / "c.csv", "Keyword,CPC\nكفش كوهنوردي,1\nrīga tūre,2\nFJELLSKO,4\n")
+    code, out, err = run_cli("traffic", t, c, "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["estimates"][0]["point"] == pytest.approx(3 + 4 + 4)
+    assert "کفش کوهنوردی" in out  # written as UTF-8, not escaped
