@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 
-from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, currency_code
 
@@ -177,26 +176,7 @@ def read_ledger(
         raise table.error("blank category; name what the cost is for", "category", categories.index("") + 1)
     items = pc.fill_null(table.text("item"), "").to_pylist() if table.has("item") else [""] * n
 
-    rates = {currency_code(k): float(v) for k, v in (rates or {}).items()}
-    reporting = currency_code(currency) if currency else None
-    factor = np.ones(n)
-    if table.has("currency"):
-        codes = [c.strip().upper() for c in pc.fill_null(table.text("currency"), "").to_pylist()]
-        for i, c in enumerate(codes):
-            if c:
-                currency_code(c, file=table.name, column=table.columns["currency"], row=i + 1)
-        present = list(dict.fromkeys(c for c in codes if c))
-        if reporting is None:
-            if len(present) > 1:
-                raise table.error(f"mixes currencies ({', '.join(present)}); give a reporting currency and exchange "
-                                  "rates", "currency")
-            reporting = present[0] if present else None
-        for i, c in enumerate(codes):
-            if c and c != reporting:
-                if c not in rates:
-                    raise table.error(f"cost in {c} but no exchange rate to {reporting}; add {c} to the rates",
-                                      "currency", i + 1)
-                factor[i] = rates[c]
+    factor, reporting = table.currency_factors(currency_code(currency) if currency else None, rates)
     reporting = reporting or "USD"
     computed, lo, hi = computed * factor, lo * factor, hi * factor
 
@@ -217,7 +197,7 @@ def read_ledger(
         "costs", "hard", reporting, total, draws, label="Costs",
         method="sum of the ledger lines (staff time = hours x loaded hourly rate); lines with a low/high range "
                "are drawn from a triangular distribution with its mode at the amount, independently",
-        assumptions={"rates": rates} if rates else {},
+        assumptions={"rates": dict(rates)} if rates else {},
         diagnostics={"lines": int(n), "lines_with_range": int(uncertain.size),
                      "staff_hours": float(np.nansum(hours)), "reading_notes": list(table.notes)},
     )

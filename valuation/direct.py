@@ -63,17 +63,8 @@ def direct_revenue(
     if table is not None:
         t = as_table(table, REVENUE_ROLES, explicit=columns, name="direct revenue table")
         values = t.numbers("revenue", allow_negative=True).values
-        if t.has("currency"):
-            import pyarrow.compute as pc
-
-            rates = {currency_code(k): float(v) for k, v in (rates or {}).items()}
-            codes = [c.strip().upper() for c in pc.fill_null(t.text("currency"), "").to_pylist()]
-            for i, c in enumerate(codes):
-                if c and c != currency:
-                    if c not in rates:
-                        raise t.error(f"revenue in {c} but no exchange rate to {currency}; add {c} to the rates",
-                                      "currency", i + 1)
-                    values[i] *= rates[c]
+        factor, _ = t.currency_factors(currency, rates)
+        values = values * factor
         amount = float(values.sum())
         method = f"sum of {len(values)} attributed revenue line(s) supplied by the user"
         diagnostics["lines"] = int(len(values))

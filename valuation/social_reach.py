@@ -90,22 +90,8 @@ def value_social_reach(
     if not present:
         raise m.error("no impressions, clicks or engagements column; add at least one")
     card: dict[str, dict[str, tuple[float, float, float]]] = {}
-    rates = {currency_code(k): float(v) for k, v in (rates or {}).items()}
-    reporting = currency_code(currency) if currency else None
-    card_codes = ([c.strip().upper() for c in pc.fill_null(r.text("currency"), "").to_pylist()]
-                  if r.has("currency") else [""] * r.n_rows)
-    if reporting is None:
-        found = list(dict.fromkeys(c for c in card_codes if c))
-        if len(found) > 1:
-            raise r.error(f"mixes currencies ({', '.join(found)}); give a reporting currency and rates", "currency")
-        reporting = found[0] if found else "USD"
-    factor = np.ones(r.n_rows)
-    for i, c in enumerate(card_codes):
-        if c and c != reporting:
-            currency_code(c, file=r.name, column=r.columns.get("currency"), row=i + 1)
-            if c not in rates:
-                raise r.error(f"rate in {c} but no exchange rate to {reporting}; add {c} to the rates", "currency", i + 1)
-            factor[i] = rates[c]
+    factor, reporting = r.currency_factors(currency_code(currency) if currency else None, rates)
+    reporting = reporting or "USD"
     platforms = [" ".join(p.split()).casefold() for p in pc.fill_null(r.text("platform"), "").to_pylist()]
     for i, p in enumerate(platforms):
         if p in card:

@@ -105,6 +105,63 @@ class Table:
             allow_negative=allow_negative,
         )
 
+    def currency_factors(self, reporting: str | None, rates: Mapping[str, float] | None, role: str = "currency"):
+        """Per-row factors that convert money in this table to the reporting currency.
+
+        Parameters
+        ----------
+        reporting : str or None
+            Reporting currency; None takes the table's own single currency.
+        rates : mapping
+            Units of the reporting currency per one unit of another currency.
+        role : str
+            The role of the currency column.
+
+        Returns
+        -------
+        (numpy.ndarray, str or None)
+            Factors (1.0 where no conversion is needed) and the reporting
+            currency (None when neither the caller nor the table names one).
+
+        Raises
+        ------
+        InputError
+            An invalid code, a blank code beside named ones, several
+            currencies with no reporting currency, or a currency with no rate.
+        """
+        import numpy as np
+        import pyarrow.compute as pc
+
+        factor = np.ones(self.n_rows)
+        if not self.has(role):
+            return factor, reporting
+        rates = {currency_code(k): float(v) for k, v in (rates or {}).items()}
+        codes = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(self.text(role), "")))
+
+        def first_row(code: str) -> int:
+            return int(np.flatnonzero(pc.equal(codes, code).to_numpy(zero_copy_only=False))[0]) + 1
+
+        uniques = pc.unique(codes).to_pylist()  # in order of first appearance
+        present = [u for u in uniques if u]
+        for u in present:
+            if not _CURRENCY_RE.match(u):
+                currency_code(u, file=self.name, column=self.columns[role], row=first_row(u))
+        if "" in uniques and present:
+            raise self.error("blank currency while other rows name one; fill it in", role, first_row(""))
+        if reporting is None:
+            if len(present) > 1:
+                raise self.error(f"mixes currencies ({', '.join(present)}); give the reporting currency and "
+                                 "exchange rates (project [currency] section, or --currency with --rate)", role)
+            reporting = present[0] if present else None
+        for u in present:
+            if u == reporting:
+                continue
+            if u not in rates:
+                raise self.error(f"amounts in {u} but no exchange rate to {reporting}; add {u} to the rates", role,
+                                 first_row(u))
+            factor[pc.equal(codes, u).to_numpy(zero_copy_only=False)] = rates[u]
+        return factor, reporting
+
     def error(self, message: str, role: str | None = None, row: int | None = None) -> InputError:
         """An :class:`InputError` located in this table (``row`` is 1-based)."""
         return InputError(message, file=self.name, column=self.columns.get(role) if role else None, row=row)

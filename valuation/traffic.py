@@ -301,7 +301,6 @@ def _collapse(codes: np.ndarray, n: int, low: np.ndarray, high: np.ndarray, rule
 def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
     """Per normalised key: low, high CPC (reporting currency); plus notes."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     warnings: list[str] = []
     if not (cpc.has("cpc") or (cpc.has("cpc_low") and cpc.has("cpc_high"))):
@@ -351,31 +350,7 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
     reporting = currency_code(opts.currency) if opts.currency else None
     rates = {currency_code(k): float(v) for k, v in dict(opts.rates).items()}
     if cpc.has("currency"):
-        codes = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(cpc.text("currency"), "")))
-        uniques = [u for u in pc.unique(codes).to_pylist()]
-        for u in uniques:
-            if u:
-                row = int(np.flatnonzero(pc.equal(codes, u).to_numpy(zero_copy_only=False))[0]) + 1
-                currency_code(u, file=cpc.name, column=cpc.columns["currency"], row=row)
-        present = [u for u in uniques if u]
-        if "" in uniques and present:
-            row = int(np.flatnonzero(pc.equal(codes, "").to_numpy(zero_copy_only=False))[0]) + 1
-            raise cpc.error("blank currency while other rows name one; fill it in", "currency", row)
-        if reporting is None:
-            if len(present) > 1:
-                raise cpc.error(f"mixes currencies ({', '.join(present)}); give the reporting currency and "
-                                "exchange rates (project [currency] section, or --currency with --rate)", "currency")
-            reporting = present[0] if present else None
-        factor = np.ones(len(low))
-        codes_np = codes.to_numpy(zero_copy_only=False)
-        for u in present:
-            if u == reporting:
-                continue
-            if u not in rates:
-                row = int(np.flatnonzero(codes_np == u)[0]) + 1
-                raise cpc.error(f"CPC in {u} but no exchange rate to {reporting}; add {u} to the rates", "currency",
-                                row)
-            factor[codes_np == u] = rates[u]
+        factor, reporting = cpc.currency_factors(reporting, rates)
         low, high = low * factor, high * factor
     elif symbol:
         if reporting is None:
@@ -437,7 +412,6 @@ def _check_units(cpc: Table, role: str, values: np.ndarray, opts: TrafficOptions
 
 
 def _brand_mask(keys: list[str] | Any, opts: TrafficOptions) -> np.ndarray:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     from socialroi.valuation.keywords import normalize_keyword
