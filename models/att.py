@@ -1,0 +1,268 @@
+"""Effect of engagement on the engaged (ATT) by four methods, with sandwich intervals.
+
+Every method estimates two means over the engaged customers: ``a``, what
+they produced, and ``b``, what the same customers would have produced
+without engagement. The effect is ``a - b`` and the ratio ``a / b``.
+
+naive
+    ``a`` = mean outcome of the engaged, ``b`` = mean of the non-engaged.
+regression
+    One outcome model ``g(E[Y]) = Z gamma`` with ``Z`` = (1, engaged,
+    covariates); ``a`` and ``b`` average its predictions over the engaged
+    with the engagement indicator set to 1 and to 0 (counterfactual
+    predictions, not a raw coefficient).
+weighting
+    ``a`` = mean of the engaged; ``b`` = mean of the non-engaged weighted by
+    the odds of engagement ``e / (1 - e)`` (normalised weights).
+doubly_robust
+    ``b`` = mean over the engaged of the model's prediction without
+    engagement, plus the odds-weighted mean residual of the non-engaged;
+    consistent when either the propensity or the outcome model is right.
+
+Standard errors come from stacking the estimating equations of the
+propensity model, the outcome model and the means (M-estimation), so the
+uncertainty of the fitted models is included; with ``clusters`` the
+scores are summed by cluster first (with a G/(G-1) correction), otherwise
+the score covariance takes the HC1 factor n/(n-k).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from socialroi.models.design import Design
+from socialroi.models.evalue import evalue_ci, evalue_rr, rr_from_smd
+from socialroi.models.glm import EstimationError, dmean_deta, fit_glm, information_weights, score_weights
+from socialroi.models.weighting import PropensityFit
+
+METHODS = ("naive", "regression", "weighting", "doubly_robust")
+OUTCOME_FAMILIES = {"binary": "binomial", "continuous": "gaussian", "amount": "gamma", "count": "poisson"}
+
+
+@dataclass(frozen=True)
+class Effect:
+    """One outcome's effect on the engaged by one method.
+
+    ``estimate`` is in the outcome's units (a probability difference for a
+    binary outcome); ``ratio`` is ``treated_mean / counterfactual_mean``.
+    Intervals are Wald intervals at ``level``; the ratio's on the log scale.
+    When the method could not be applied, ``available`` is False and
+    ``reason`` says why; the numbers are NaN.
+    """
+
+    outcome: str
+    method: str
+    estimate: float
+    se: float
+    lower: float
+    upper: float
+    p_value: float
+    treated_mean: float
+    counterfactual_mean: float
+    ratio: float
+    ratio_lower: float
+    ratio_upper: float
+    n_engaged: int
+    n_not_engaged: int
+    evalue: float
+    evalue_ci: float
+    level: float
+    available: bool = True
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        """Plain dictionary (NaN kept as float NaN)."""
+        return asdict(self)
+
+
+def _unavailable(outcome, method, reason, n1, n0, level) -> Effect:
+    nan = float("nan")
+    return Effect(outcome, method, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, n1, n0, nan, nan, level,
+                  False, reason)
+
+
+def _sandwich(psi: np.ndarray, jac: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
+    """Covariance of M-estimates: A^-1 B A^-T / n, with A the mean Jacobian and B the score covariance."""
+    n, k = psi.shape
+    if clusters is not None:
+        _, inv = np.unique(clusters, return_inverse=True)
+        g = int(inv.max()) + 1
+        summed = np.zeros((g, psi.shape[1]))
+        np.add.at(summed, inv, psi)
+        meat = summed.T @ summed / n * (g / (g - 1) if g > 1 else 1.0)
+    else:
+        meat = psi.T @ psi / n * (n / (n - k) if n > k else 1.0)  # small-sample factor, as in HC1
+    a_inv = np.linalg.inv(jac)
+    return a_inv @ meat @ a_inv.T / n
+
+
+def _effect(outcome, method, a, b, cov_ab, y_sd, family, n1, n0, level) -> Effect:
+    from scipy.stats import norm
+
+    z = norm.ppf(0.5 + level / 2)
+    diff = a - b
+    var = cov_ab[0, 0] + cov_ab[1, 1] - 2 * cov_ab[0, 1]
+    se = math.sqrt(max(var, 0.0))
+    lo, hi = diff - z * se, diff + z * se
+    p = float(2 * norm.sf(abs(diff / se))) if se > 0 else float("nan")
+    if a > 0 and b > 0:
+        grad = np.array([1 / a, -1 / b])
+        se_log = math.sqrt(max(float(grad @ cov_ab @ grad), 0.0))
+        ratio, rlo, rhi = a / b, math.exp(math.log(a / b) - z * se_log), math.exp(math.log(a / b) + z * se_log)
+    else:
+        ratio = rlo = rhi = float("nan")
+    if family == "binomial":
+        ev, ev_ci = evalue_rr(ratio), evalue_ci(rlo, rhi)
+    else:  # standardised difference on the RR scale
+        sd = y_sd if y_sd > 0 else float("nan")
+        ev = evalue_rr(rr_from_smd(diff / sd))
+        ev_ci = evalue_ci(rr_from_smd(lo / sd), rr_from_smd(hi / sd))
+    return Effect(outcome, method, float(diff), se, float(lo), float(hi), p, float(a), float(b), float(ratio),
+                  float(rlo), float(rhi), n1, n0, float(ev), float(ev_ci), level)
+
+
+def estimate_att(
+    y: np.ndarray,
+    treated: np.ndarray,
+    design: Design,
+    propensity: PropensityFit,
+    *,
+    outcome: str = "outcome",
+    kind: str = "binary",
+    methods: Sequence[str] = METHODS,
+    clusters: np.ndarray | None = None,
+    level: float = 0.95,
+) -> list[Effect]:
+    """Estimate the ATT of engagement on one outcome by each method.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        Outcome per row (0/1 for ``binary``, positive for ``amount``).
+    treated : numpy.ndarray of bool
+        Engagement flag.
+    design : Design
+        Covariates with intercept, without the engagement flag (the same
+        design the propensity model used).
+    propensity : PropensityFit
+        From :func:`~socialroi.models.weighting.fit_propensity`; its ``keep``
+        mask (trimming) applies to every method.
+    kind : {"binary", "continuous", "amount", "count"}
+        Outcome type; sets the outcome model (logit, linear, log-link gamma,
+        log-link Poisson).
+    methods : sequence of str
+        Any of :data:`METHODS`.
+    clusters : numpy.ndarray, optional
+        Cluster (account) of each row for clustered standard errors.
+
+    Returns
+    -------
+    list of Effect
+        One per method, in the order asked; a method that cannot be applied
+        (e.g. separation in the outcome model) is returned with
+        ``available=False`` and its reason.
+    """
+    family = OUTCOME_FAMILIES[kind]
+    keep = propensity.keep
+    y = np.asarray(y, dtype=float)[keep]
+    t = np.asarray(treated, dtype=bool)[keep]
+    x = design.matrix[keep]
+    e = propensity.scores[keep]
+    w = propensity.weights[keep]
+    cl = None if clusters is None else np.asarray(clusters)[keep]
+    n = len(y)
+    n1, n0 = int(t.sum()), int((~t).sum())
+    tf = t.astype(float)
+    cf = 1.0 - tf
+    y_sd = float(np.std(y[~t], ddof=1)) if n0 > 1 else float("nan")
+    out: list[Effect] = []
+
+    # the outcome model, shared by regression and doubly robust
+    z1 = np.column_stack([x[:, :1], np.ones(n), x[:, 1:]])
+    z0 = z1.copy()
+    z0[:, 1] = 0.0
+    zz = z1.copy()
+    zz[:, 1] = tf
+    model = None
+    model_error = ""
+    if {"regression", "doubly_robust"} & set(methods):
+        try:
+            model = fit_glm(zz, y, family)
+        except EstimationError as exc:
+            model_error = f"outcome model cannot be fitted: {exc}"
+    for method in methods:
+        if method not in METHODS:
+            raise ValueError(f"unknown method {method!r}; use {METHODS}")
+        if method in ("regression", "doubly_robust") and model is None:
+            out.append(_unavailable(outcome, method, model_error, n1, n0, level))
+            continue
+        if method == "naive":
+            a, b = y[t].mean(), y[~t].mean()
+            psi = np.column_stack([tf * (y - a), cf * (y - b)])
+            jac = np.diag([-n1 / n, -n0 / n])
+            cov = _sandwich(psi, jac, cl)
+        elif method == "weighting":
+            a = y[t].mean()
+            b = np.sum(w * cf * y) / np.sum(w * cf)
+            p = x.shape[1]
+            psi = np.column_stack([x * (tf - e)[:, None], tf * (y - a), cf * w * (y - b)])
+            jac = np.zeros((p + 2, p + 2))
+            jac[:p, :p] = -(x.T @ (x * (e * (1 - e))[:, None])) / n
+            jac[p, p] = -n1 / n
+            jac[p + 1, :p] = (x * (cf * w * (y - b))[:, None]).sum(axis=0) / n
+            jac[p + 1, p + 1] = -np.sum(cf * w) / n
+            cov = _sandwich(psi, jac, cl)[p:, p:]
+        else:
+            eta1, eta0, eta = z1 @ model.params, z0 @ model.params, zz @ model.params
+            m1, m0, m = (np.asarray(_mean(family, v)) for v in (eta1, eta0, eta))
+            d1, d0 = dmean_deta(family, m1), dmean_deta(family, m0)
+            q = zz.shape[1]
+            score = zz * score_weights(family, y, m)[:, None]
+            info = -(zz.T @ (zz * information_weights(family, m)[:, None])) / n
+            if method == "regression":
+                a, b = m1[t].mean(), m0[t].mean()
+                psi = np.column_stack([score, tf * (m1 - a), tf * (m0 - b)])
+                jac = np.zeros((q + 2, q + 2))
+                jac[:q, :q] = info
+                jac[q, :q] = (z1 * (tf * d1)[:, None]).sum(axis=0) / n
+                jac[q, q] = -n1 / n
+                jac[q + 1, :q] = (z0 * (tf * d0)[:, None]).sum(axis=0) / n
+                jac[q + 1, q + 1] = -n1 / n
+                cov = _sandwich(psi, jac, cl)[q:, q:]
+            else:  # doubly robust
+                p = x.shape[1]
+                a = y[t].mean()
+                b1 = m0[t].mean()
+                resid = y - m0
+                b2 = np.sum(cf * w * resid) / np.sum(cf * w)
+                psi = np.column_stack([x * (tf - e)[:, None], score, tf * (y - a), tf * (m0 - b1),
+                                       cf * w * (resid - b2)])
+                k = p + q + 3
+                ia, ib1, ib2 = p + q, p + q + 1, p + q + 2
+                jac = np.zeros((k, k))
+                jac[:p, :p] = -(x.T @ (x * (e * (1 - e))[:, None])) / n
+                jac[p:p + q, p:p + q] = info
+                jac[ia, ia] = -n1 / n
+                jac[ib1, p:p + q] = (z0 * (tf * d0)[:, None]).sum(axis=0) / n
+                jac[ib1, ib1] = -n1 / n
+                jac[ib2, :p] = (x * (cf * w * (resid - b2))[:, None]).sum(axis=0) / n
+                jac[ib2, p:p + q] = -(z0 * (cf * w * d0)[:, None]).sum(axis=0) / n
+                jac[ib2, ib2] = -np.sum(cf * w) / n
+                full = _sandwich(psi, jac, cl)
+                contrast = np.zeros((2, k))
+                contrast[0, ia] = 1.0
+                contrast[1, ib1] = contrast[1, ib2] = 1.0
+                cov = contrast @ full @ contrast.T
+                b = b1 + b2
+        out.append(_effect(outcome, method, float(a), float(b), cov, y_sd, family, n1, n0, level))
+    return out
+
+
+def _mean(family: str, eta: np.ndarray) -> np.ndarray:
+    from socialroi.models.glm import mean_of
+
+    return mean_of(family, eta)
