@@ -95,6 +95,91 @@ def _variants(lang: str, kw: str, rng: np.random.Generator) -> list[str]:
     return list(dict.fromkeys(picked))
 
 
+SEGMENT_VALUES = {"annual_value": 900.0, "horizon_years": 2.0, "discount_rate": 0.10, "value_per_upsell": 600.0,
+                  "time_to_close_horizon": 180.0}
+_LOGIT_EFFECT_RETENTION = 0.35
+_LOGIT_EFFECT_UPSELL = 0.40
+_LOG_EFFECT_DEAL = 0.08
+_LOG_HR_CLOSE = 0.35
+
+
+def _customers(seed: int) -> tuple[str, dict]:
+    """B2B customer accounts (shops, clubs, schools, companies) with planted engagement effects.
+
+    Engaged customers are larger and longer-standing, and size and tenure also
+    raise every outcome, so the naive engaged-vs-not difference overstates
+    the lift. The truth is the mean over engaged customers of the difference
+    between their outcome probabilities (or expected amounts) with and
+    without engagement, from the generating model.
+    """
+    rng = np.random.default_rng(seed + 1)
+    n = 3000
+    segments = np.array(["sports retailer", "outdoor club", "school", "company"])
+    regions = np.array(["Norway", "Latvia", "Gulf", "Iran"])
+    channels = np.array(["organic search", "paid search", "referral", "trade fair"])
+    seg = segments[rng.choice(4, n, p=[0.4, 0.25, 0.15, 0.2])]
+    reg = regions[rng.choice(4, n, p=[0.45, 0.25, 0.2, 0.1])]
+    chan = channels[rng.choice(4, n, p=[0.35, 0.25, 0.25, 0.15])]
+    employees = np.maximum(1, np.round(np.exp(2.5 + 1.1 * rng.standard_normal(n)))).astype(int)
+    tenure = np.round(0.5 + 9.5 * rng.random(n), 1)
+    size_z = (np.log(employees) - 2.5) / 1.1
+    ten_z = (tenure - 5.25) / 2.75
+    lin = -0.6 + 0.6 * size_z + 0.35 * ten_z + 0.4 * (seg == "sports retailer") + 0.3 * (reg == "Norway")
+    engaged = rng.random(n) < 1 / (1 + np.exp(-lin))
+
+    def logistic(x):
+        return 1 / (1 + np.exp(-x))
+
+    base_ret = 0.8 + 0.5 * ten_z + 0.3 * size_z - 0.3 * (reg == "Iran") + 0.2 * (chan == "referral")
+    p_ret1, p_ret0 = logistic(base_ret + _LOGIT_EFFECT_RETENTION), logistic(base_ret)
+    retained = rng.random(n) < np.where(engaged, p_ret1, p_ret0)
+    base_up = -1.7 + 0.4 * size_z + 0.3 * (seg == "company") + 0.15 * ten_z
+    p_up1, p_up0 = logistic(base_up + _LOGIT_EFFECT_UPSELL), logistic(base_up)
+    upsold = rng.random(n) < np.where(engaged, p_up1, p_up0)
+    has_deal = rng.random(n) < 0.4
+    mu0 = np.exp(7.6 + 0.45 * size_z + 0.12 * ten_z + 0.2 * (seg == "company"))
+    mu1 = mu0 * np.exp(_LOG_EFFECT_DEAL)
+    deal = np.round(rng.gamma(5.0, np.where(engaged, mu1, mu0) / 5.0), 2)
+    rate = np.exp(np.log(1 / 60) + _LOG_HR_CLOSE * engaged + 0.15 * size_z)
+    close_time = np.ceil(rng.exponential(1 / rate))
+    window = rng.integers(20, 241, n)
+    won = close_time <= window
+    days = np.minimum(close_time, window).astype(int)
+    accounts = rng.integers(0, 2200, n)
+
+    rows = []
+    for i in range(n):
+        d = has_deal[i]
+        rows.append([f"C{i + 1:05d}", f"A{accounts[i]:04d}", seg[i], reg[i], chan[i], int(employees[i]),
+                     f"{tenure[i]:.1f}", "yes" if engaged[i] else "no", int(retained[i]), int(upsold[i]),
+                     f"{deal[i]:.2f}" if d else "", str(days[i]) if d else "", int(won[i]) if d else ""])
+    text = _csv(rows, ["customer_id", "account_id", "segment", "region", "acquisition_channel", "employees",
+                       "tenure_years", "engaged_social", "retained_12m", "upsold", "deal_size", "days_to_close",
+                       "deal_won"])
+    e = engaged
+    ed = engaged & has_deal
+    sv = SEGMENT_VALUES
+    ann = (1 - (1 + sv["discount_rate"]) ** (-sv["horizon_years"])) / sv["discount_rate"]
+    att_ret = float(np.mean((p_ret1 - p_ret0)[e]))
+    att_up = float(np.mean((p_up1 - p_up0)[e]))
+    att_deal = float(np.mean((mu1 - mu0)[ed]))
+    truth = {
+        "customers": n,
+        "engaged": int(e.sum()),
+        "engaged_with_deal": int(ed.sum()),
+        "retention_att": round(att_ret, 6),
+        "retention_naive": round(float(retained[e].mean() - retained[~e].mean()), 6),
+        "retention_value": round(att_ret * int(e.sum()) * sv["annual_value"] * ann, 6),
+        "upsell_att": round(att_up, 6),
+        "upsell_value": round(att_up * int(e.sum()) * sv["value_per_upsell"], 6),
+        "deal_size_att": round(att_deal, 6),
+        "deal_size_ratio": round(float(np.exp(_LOG_EFFECT_DEAL)), 6),
+        "deal_size_value": round(att_deal * int(ed.sum()), 6),
+        "time_to_close_hazard_ratio": round(float(np.exp(_LOG_HR_CLOSE)), 6),
+    }
+    return text, truth
+
+
 def _csv(rows: list[list], header: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -223,9 +308,11 @@ def generate(seed: int = SEED) -> dict[str, str]:
         "direct_revenue": DIRECT_REVENUE,
         "costs_total": round(costs_total, 6),
     }
+    customers_text, segment_truth = _customers(seed)
+    truth["segments"] = segment_truth
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
     truth["hard_roi_percent"] = round((DIRECT_REVENUE - costs_total) / costs_total * 100, 6)
-    truth["blended_roi_percent"] = round((total_value - costs_total) / costs_total * 100, 6)
+    truth["blended_roi_percent_without_segments"] = round((total_value - costs_total) / costs_total * 100, 6)
     project = f"""# The bundled example: Nordlys Outdoor, an outdoor-gear retailer selling in
 # Norway, Latvia, the Gulf and Iran. Made by socialroi.datasets.generate (seed {seed});
 # truth.json holds the values it planted.
@@ -253,6 +340,45 @@ basis = "max"
 [direct_revenue]
 amount = {DIRECT_REVENUE:.0f}
 
+[segments]
+customers = "customers.csv"
+id = "customer_id"
+engaged = "engaged_social"
+covariates = ["log(employees)", "tenure_years", "segment", "region", "acquisition_channel"]
+cluster = "account_id"
+method = "doubly_robust"
+
+[[segments.outcomes]]
+name = "retention"
+column = "retained_12m"
+kind = "binary"
+value = "retention"
+annual_value = {SEGMENT_VALUES["annual_value"]:g}
+horizon_years = {SEGMENT_VALUES["horizon_years"]:g}
+discount_rate = {SEGMENT_VALUES["discount_rate"]:g}
+
+[[segments.outcomes]]
+name = "upsell"
+column = "upsold"
+kind = "binary"
+value = "upsell"
+value_per_event = {SEGMENT_VALUES["value_per_upsell"]:g}
+
+[[segments.outcomes]]
+name = "deal_size"
+column = "deal_size"
+kind = "amount"
+value = "deal_size"
+
+[[segments.outcomes]]
+name = "time_to_close"
+column = "days_to_close"
+event = "deal_won"
+kind = "duration"
+horizon = {SEGMENT_VALUES["time_to_close_horizon"]:g}
+value = "time_to_close"
+discount_rate = {SEGMENT_VALUES["discount_rate"]:g}
+
 [costs]
 ledger = "costs.csv"
 """
@@ -263,6 +389,7 @@ ledger = "costs.csv"
         "rate_card.csv": _csv(rate_rows, ["platform", "cpm", "cpm_low", "cpm_high", "cpc", "cpe", "currency"]),
         "costs.csv": _csv(cost_rows, ["category", "item", "amount", "hours", "hourly_rate", "low", "high",
                                       "currency"]),
+        "customers.csv": customers_text,
         "project.toml": project,
         "truth.json": json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
     }

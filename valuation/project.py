@@ -26,7 +26,11 @@ SECTIONS: dict[str, set[str]] = {
     "social": {"metrics", "rate_card", "basis"},
     "costs": {"ledger", "columns"},
     "direct_revenue": {"amount", "file", "low", "high", "columns"},
+    "segments": {"customers", "id", "engaged", "score", "threshold", "covariates", "categorical", "cluster", "method",
+                 "trim", "outcomes"},
 }
+OUTCOME_KEYS = {"name", "column", "kind", "value", "event", "horizon", "annual_value", "horizon_years", "discount_rate",
+                "value_per_event", "deals", "deal_value"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class Project:
         """Every file the project reads (for the never-overwrite-an-input check)."""
         files = [self.path]
         for key, section in self.sections.items():
-            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file"):
+            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers"):
                 if name in section:
                     files.append(Path(section[name]))
         return files
@@ -85,6 +89,47 @@ def _number(path: Path, where: str, value: Any, *, low: float | None = None, hig
             f"at least {low:g}" if low is not None else f"at most {high:g}")
         raise _err(path, f"{where} must be {bounds}, got {value!r}")
     return int(value) if integer else float(value)
+
+
+def _segment_spec(path: Path, seg: dict[str, Any]):
+    from socialroi.valuation.segments import OutcomeSpec, SegmentSpec
+
+    if "customers" not in seg:
+        raise _err(path, "[segments] needs customers = \"customers.csv\"")
+    for key in ("covariates", "categorical"):
+        if key in seg and not (isinstance(seg[key], list) and all(isinstance(c, str) for c in seg[key])):
+            raise _err(path, f"segments.{key} must be a list of column names")
+    outcomes = seg.get("outcomes")
+    if not isinstance(outcomes, list) or not outcomes or not all(isinstance(o, dict) for o in outcomes):
+        raise _err(path, "[segments] needs at least one [[segments.outcomes]] table")
+    specs = []
+    for i, o in enumerate(outcomes, 1):
+        unknown = sorted(set(o) - OUTCOME_KEYS)
+        if unknown:
+            raise _err(path, f"unknown key '{unknown[0]}' in outcome {i} of [segments]; known keys: "
+                             + ", ".join(sorted(OUTCOME_KEYS)))
+        for key in ("name", "column", "kind"):
+            if not isinstance(o.get(key), str):
+                raise _err(path, f"outcome {i} of [segments] needs {key} (text)")
+        for key in ("horizon", "annual_value", "horizon_years", "discount_rate", "value_per_event", "deals",
+                    "deal_value"):
+            if key in o:
+                o[key] = _number(path, f"segments outcome '{o['name']}' {key}", o[key])
+        try:
+            specs.append(OutcomeSpec(**o))
+        except InputError as exc:
+            raise _err(path, exc.message) from None
+    threshold = seg.get("threshold")
+    if threshold is not None:
+        threshold = _number(path, "segments.threshold", threshold)
+    trim = _number(path, "segments.trim", seg["trim"], low=0, high=0.49) if "trim" in seg else None
+    try:
+        return SegmentSpec(covariates=tuple(seg.get("covariates", ())), outcomes=tuple(specs),
+                           engaged=seg.get("engaged"), score=seg.get("score"), threshold=threshold,
+                           categorical=tuple(seg.get("categorical", ())), id=seg.get("id"),
+                           cluster=seg.get("cluster"), method=seg.get("method", "doubly_robust"), trim=trim or None)
+    except InputError as exc:
+        raise _err(path, exc.message) from None
 
 
 def load_project(path: str | Path) -> Project:
@@ -132,11 +177,11 @@ def load_project(path: str | Path) -> Project:
         return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
 
     sections: dict[str, dict[str, Any]] = {}
-    for section in ("traffic", "social", "costs", "direct_revenue"):
+    for section in ("traffic", "social", "costs", "direct_revenue", "segments"):
         if section in data:
             sections[section] = dict(data[section])
     for section, keys in (("traffic", ("keywords", "cpc")), ("social", ("metrics", "rate_card")),
-                          ("costs", ("ledger",)), ("direct_revenue", ("file",))):
+                          ("costs", ("ledger",)), ("direct_revenue", ("file",)), ("segments", ("customers",))):
         for key in keys:
             if section in sections and key in sections[section]:
                 sections[section][key] = resolve(section, key)
@@ -146,8 +191,10 @@ def load_project(path: str | Path) -> Project:
         raise _err(path, "[social] needs both metrics and rate_card files")
     if "costs" not in sections or "ledger" not in sections["costs"]:
         raise _err(path, "[costs] needs ledger = \"costs.csv\": ROI is undefined without the cost of the effort")
-    if not ({"traffic", "social", "direct_revenue"} & set(sections)):
-        raise _err(path, "no value component: add [traffic], [social] or [direct_revenue]")
+    if not ({"traffic", "social", "direct_revenue", "segments"} & set(sections)):
+        raise _err(path, "no value component: add [traffic], [social], [direct_revenue] or [segments]")
+    if "segments" in sections:
+        sections["segments"]["spec"] = _segment_spec(path, sections["segments"])
     if "direct_revenue" in sections:
         dr = sections["direct_revenue"]
         if ("amount" in dr) == ("file" in dr):
@@ -214,6 +261,7 @@ class ProjectRun:
     roi: Any
     traffic: Any
     costs: Any
+    segments: Any = None
 
     @property
     def components(self) -> tuple[ValueEstimate, ...]:
@@ -230,6 +278,8 @@ class ProjectRun:
         }
         if self.traffic is not None:
             out["traffic"] = {k: v for k, v in self.traffic.to_dict().items() if k != "estimates"}
+        if self.segments is not None:
+            out["segments"] = {k: v for k, v in self.segments.to_dict().items() if k != "estimates"}
         return out
 
 
@@ -277,7 +327,14 @@ def run_project(project: Project | str | Path, *, seed: int | None = None, draws
         components.append(direct_revenue(dr.get("amount"), table=dr.get("file"), currency=project.currency,
                                          low=dr.get("low"), high=dr.get("high"), rates=project.rates,
                                          columns=dr.get("columns"), seed=seed, n_draws=n))
+    segments = None
+    if "segments" in s:
+        from socialroi.valuation.segments import analyse_segments
+
+        segments = analyse_segments(s["segments"]["customers"], s["segments"]["spec"], currency=project.currency,
+                                    seed=seed, n_draws=n, level=project.level)
+        components.extend(segments.estimates)
     ledger = read_ledger(s["costs"]["ledger"], currency=project.currency, rates=project.rates,
                          columns=s["costs"].get("columns"), seed=seed, n_draws=n)
     roi = blend(components, ledger.total, level=project.level)
-    return ProjectRun(project, roi, traffic, ledger)
+    return ProjectRun(project, roi, traffic, ledger, segments)
