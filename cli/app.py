@@ -152,6 +152,52 @@ def roi(
 
 
 @app.command()
+def segments(
+    customers: Annotated[Path, typer.Argument(metavar="CUSTOMERS", help="Customer table (CSV, Parquet or Excel), "
+                                              "one row per customer.")],
+    outcome: Annotated[list[str], typer.Option(help="Outcome as COLUMN:KIND, KIND one of binary, amount, "
+                                               "continuous, count; or COLUMN:duration:EVENT_COLUMN (repeatable).")],
+    engaged: Annotated[Optional[str], typer.Option(help="Engagement flag column (1/0, yes/no).")] = None,
+    score: Annotated[Optional[str], typer.Option(help="Engagement score column (instead of --engaged).")] = None,
+    threshold: Annotated[Optional[float], typer.Option(help="Score at or above which a customer is engaged.")]
+    = None,
+    covariates: Annotated[str, typer.Option(help="Comma-separated covariates; text columns are categorical; "
+                                            "log(col) takes the logarithm.")] = "",
+    categorical: Annotated[str, typer.Option(help="Comma-separated numeric covariates to treat as categories.")]
+    = "",
+    cluster: Annotated[Optional[str], typer.Option(help="Account column for clustered standard errors.")] = None,
+    id_col: Annotated[Optional[str], typer.Option("--id", help="Customer id column (duplicates are refused).")]
+    = None,
+    trim: Annotated[Optional[float], typer.Option(help="Drop customers with propensity outside [trim, 1-trim].")]
+    = None,
+    horizon: Annotated[float, typer.Option(help="Horizon for duration outcomes, in their time unit.")] = 365.0,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+) -> None:
+    """Lift of engaged vs non-engaged customers per outcome: naive, regression, weighting, doubly robust."""
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import segments_report
+    from socialroi.valuation.segments import OutcomeSpec, SegmentSpec, analyse_segments
+
+    check_output(output, [customers])
+    specs = []
+    for item in outcome:
+        parts = item.split(":")
+        if len(parts) < 2 or (parts[1] == "duration") != (len(parts) == 3) or len(parts) > 3:
+            raise InputError(f"--outcome {item!r} must be COLUMN:KIND or COLUMN:duration:EVENT_COLUMN")
+        specs.append(OutcomeSpec(name=parts[0], column=parts[0], kind=parts[1],
+                                 event=parts[2] if len(parts) == 3 else None,
+                                 horizon=horizon if parts[1] == "duration" else None))
+    spec = SegmentSpec(
+        covariates=tuple(c.strip() for c in covariates.split(",") if c.strip()), outcomes=tuple(specs),
+        engaged=engaged, score=score, threshold=threshold,
+        categorical=tuple(c.strip() for c in categorical.split(",") if c.strip()), id=id_col, cluster=cluster,
+        trim=trim,
+    )
+    _emit(segments_report(analyse_segments(customers, spec)), fmt, output, [customers])
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", help="Folder to write the template project into (created if "
                                               "missing).")],

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FORMATS = ("text", "json", "csv", "markdown")
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -51,11 +52,17 @@ def percent(value: float, digits: int = 1) -> str:
 def _cell(value: Any, column: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
     if isinstance(value, float):
+        if column == "p_value":
+            return "<0.001" if value < 0.001 else f"{value:.3f}"
         if column.startswith("share") or column.endswith("_share"):
             return f"{100 * value:.1f}%"
         if column.endswith("percent") or column == "roi_points":
             return f"{value:,.1f}"
+        if abs(value) < 10:
+            return f"{value:,.4f}"
         return f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
@@ -75,9 +82,12 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 def _rows(frame) -> tuple[list[str], list[list[str]], list[bool]]:
     columns = [str(c) for c in frame.columns]
+    frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == bool})
     rows = [[_cell(v.item() if hasattr(v, "item") else v, c) for v, c in zip(r, columns)]
             for r in frame.itertuples(index=False, name=None)]
-    numeric = [frame[c].dtype.kind in "iuf" for c in frame.columns]
+    numeric = [frame[c].dtype.kind in "iuf" or frame[c].map(lambda v: isinstance(v, (int, float))
+                                                              and not isinstance(v, bool)).all()
+               for c in frame.columns]
     return columns, rows, numeric
 
 
@@ -209,11 +219,60 @@ def roi_report(run) -> Report:
         facts.append(("Traffic click coverage", f"{100 * d['click_coverage']:.1f}%"))
     components = roi.to_frame()[["label", "kind", "value", "lower", "upper", "share_of_value", "roi_points"]]
     data = run.to_dict()
+    tables = [("Components", components), ("Costs by category", run.costs.by_category())]
+    if run.segments is not None:
+        tables += _segment_tables(run.segments, chosen_only=True)
     return Report(
         title=title,
         facts=facts,
-        tables=[("Components", components), ("Costs by category", run.costs.by_category())],
+        tables=tables,
         warnings=list(roi.warnings),
         data=data,
         csv=roi.to_frame(),
     )
+
+
+_LIFT_COLUMNS = ["outcome", "method", "estimate", "lower", "upper", "p_value", "n_engaged", "n_not_engaged", "evalue",
+                 "evalue_ci"]
+
+
+def _segment_tables(analysis, chosen_only: bool = False) -> list[tuple[str, Any]]:
+    tables = []
+    effects = analysis.effects
+    if len(effects):
+        lift = effects[effects["available"]] if chosen_only else effects
+        if chosen_only and analysis.estimates:
+            methods = {e.assumptions.get("method") for e in analysis.estimates if "method" in e.assumptions}
+            lift = lift[lift["method"].isin(methods)] if methods else lift
+        tables.append(("Segment lifts (effect on the engaged)", lift[_LIFT_COLUMNS].reset_index(drop=True)))
+    if len(analysis.durations):
+        d = analysis.durations
+        tables.append(("Time-to-event outcomes (Cox model)", d[["outcome", "hazard_ratio", "hr_lower", "hr_upper",
+                                                                "p_value", "horizon", "survival_difference",
+                                                                "time_saved", "events", "evalue"]]))
+    if not chosen_only and len(analysis.balance):
+        b = analysis.balance
+        tables.append(("Covariate balance (standardised mean differences)",
+                       b[["covariate", "smd_before", "smd_after", "imbalanced"]]))
+    return tables
+
+
+def segments_report(analysis) -> Report:
+    """Report of a :class:`~socialroi.valuation.segments.SegmentAnalysis`."""
+    o = analysis.overlap
+    facts = []
+    effects = analysis.effects
+    if len(effects):
+        first = effects.iloc[0]
+        facts.append(("Customers", f"{int(first['n_engaged']):,} engaged, {int(first['n_not_engaged']):,} not engaged"))
+    if o:
+        facts.append(("Effective sample size (weighted non-engaged)",
+                      f"{o['effective_sample_size_not_engaged']:,.0f} of {o['n_not_engaged']:,}"))
+        pe, pn = o["propensity_engaged"], o["propensity_not_engaged"]
+        facts.append(("Propensity (median, P5-P95)", f"engaged {pe['median']:.2f} ({pe['p5']:.2f}-{pe['p95']:.2f}), "
+                                                     f"not engaged {pn['median']:.2f} ({pn['p5']:.2f}-{pn['p95']:.2f})"))
+        facts.append(("Weight in the top 1% of non-engaged", f"{100 * o['share_weight_in_top_1pct']:.1f}%"))
+    facts.append(("Estimand", "effect on the engaged (ATT); 95% intervals from stacked sandwich standard errors"))
+    csv = effects if len(effects) else analysis.durations
+    return Report(title="Segment lifts: engaged vs non-engaged customers", facts=facts,
+                  tables=_segment_tables(analysis), warnings=list(analysis.warnings), data=analysis.to_dict(), csv=csv)

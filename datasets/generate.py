@@ -313,6 +313,9 @@ def generate(seed: int = SEED) -> dict[str, str]:
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
     truth["hard_roi_percent"] = round((DIRECT_REVENUE - costs_total) / costs_total * 100, 6)
     truth["blended_roi_percent_without_segments"] = round((total_value - costs_total) / costs_total * 100, 6)
+    # segment money at the planted effects (time to close is left out: its value is estimated, not planted)
+    planted = total_value + sum(segment_truth[k] for k in ("retention_value", "upsell_value", "deal_size_value"))
+    truth["blended_roi_percent_planted"] = round((planted - costs_total) / costs_total * 100, 6)
     project = f"""# The bundled example: Nordlys Outdoor, an outdoor-gear retailer selling in
 # Norway, Latvia, the Gulf and Iran. Made by socialroi.datasets.generate (seed {seed});
 # truth.json holds the values it planted.

@@ -180,6 +180,9 @@ def estimate_att(
     cf = 1.0 - tf
     y_sd = float(np.std(y[~t], ddof=1)) if n0 > 1 else float("nan")
     out: list[Effect] = []
+    if n == 0 or np.ptp(y) == 0:
+        reason = "the outcome has no variation (every value is the same), so there is no lift to estimate"
+        return [_unavailable(outcome, m, reason, n1, n0, level) for m in methods]
 
     # the outcome model, shared by regression and doubly robust
     z1 = np.column_stack([x[:, :1], np.ones(n), x[:, 1:]])
