@@ -21,7 +21,8 @@ doubly_robust
 
 Standard errors come from stacking the estimating equations of the
 propensity model, the outcome model and the means (M-estimation), so the
-uncertainty of the fitted models is included; with ``clusters`` the
+uncertainty of the fitted models is included (computed through influence
+functions, see :func:`_influence_cov`); with ``clusters`` the
 scores are summed by cluster first (with a G/(G-1) correction), otherwise
 the score covariance takes the HC1 factor n/(n-k).
 """
@@ -85,30 +86,51 @@ def _unavailable(outcome, method, reason, n1, n0, level) -> Effect:
                   False, reason)
 
 
-def _sandwich(psi: np.ndarray, jac: np.ndarray, clusters: np.ndarray | None) -> np.ndarray:
-    """Covariance of M-estimates: A^-1 B A^-T / n, with A the mean Jacobian and B the score covariance."""
-    n, k = psi.shape
+def _influence_cov(psi: np.ndarray, a22: np.ndarray, corrections, n_params: int,
+                   clusters: np.ndarray | None) -> np.ndarray:
+    """Covariance of the mean parameters from the stacked estimating equations.
+
+    The stacked Jacobian is block lower triangular (the propensity and outcome
+    equations involve neither the means nor each other), so the rows of
+    ``A^-1 psi`` for the means are ``A22^-1 (psi_m - A21 A11^-1 psi_nuisance)``.
+    Each nuisance block's correction is ``r_i * (X_i @ G)`` with its score
+    ``X_i r_i`` and ``G = H^-1 A21'``, so nothing of size n x k is built.
+    The result equals the full sandwich ``A^-1 B A^-T / n`` (with the HC1
+    factor n/(n-k), k all parameters; or clustered sums with G/(G-1)).
+
+    Parameters
+    ----------
+    psi : (n, m) estimating functions of the m means.
+    a22 : (m, m) their mean Jacobian.
+    corrections : list of (matrix X, residual factor r, H, A21)
+        Per nuisance block: design, per-row score factor, mean Jacobian of the
+        block's own equations (p x p), mean Jacobian of the means' equations
+        with respect to the block's parameters (m x p).
+    """
+    n = psi.shape[0]
+    adj = psi.copy()
+    for matrix, r, h, a21 in corrections:
+        g = np.linalg.solve(h, a21.T)  # p x m
+        adj -= r[:, None] * (matrix @ g)
+    infl = np.linalg.solve(a22, adj.T).T  # n x m
     if clusters is not None:
         _, inv = np.unique(clusters, return_inverse=True)
-        g = int(inv.max()) + 1
-        summed = np.zeros((g, psi.shape[1]))
-        np.add.at(summed, inv, psi)
-        meat = summed.T @ summed / n * (g / (g - 1) if g > 1 else 1.0)
-    else:
-        meat = psi.T @ psi / n * (n / (n - k) if n > k else 1.0)  # small-sample factor, as in HC1
-    a_inv = np.linalg.inv(jac)
-    return a_inv @ meat @ a_inv.T / n
+        groups = int(inv.max()) + 1
+        summed = np.zeros((groups, infl.shape[1]))
+        np.add.at(summed, inv, infl)
+        return summed.T @ summed / n**2 * (groups / (groups - 1) if groups > 1 else 1.0)
+    return infl.T @ infl / n**2 * (n / (n - n_params) if n > n_params else 1.0)
 
 
 def _effect(outcome, method, a, b, cov_ab, y_sd, family, n1, n0, level) -> Effect:
-    from scipy.stats import norm
+    from scipy.special import ndtr, ndtri  # scipy.stats takes over a second to import
 
-    z = norm.ppf(0.5 + level / 2)
+    z = float(ndtri(0.5 + level / 2))
     diff = a - b
     var = cov_ab[0, 0] + cov_ab[1, 1] - 2 * cov_ab[0, 1]
     se = math.sqrt(max(var, 0.0))
     lo, hi = diff - z * se, diff + z * se
-    p = float(2 * norm.sf(abs(diff / se))) if se > 0 else float("nan")
+    p = float(2 * ndtr(-abs(diff / se))) if se > 0 else float("nan")
     if a > 0 and b > 0:
         grad = np.array([1 / a, -1 / b])
         se_log = math.sqrt(max(float(grad @ cov_ab @ grad), 0.0))
@@ -184,19 +206,36 @@ def estimate_att(
         reason = "the outcome has no variation (every value is the same), so there is no lift to estimate"
         return [_unavailable(outcome, m, reason, n1, n0, level) for m in methods]
 
-    # the outcome model, shared by regression and doubly robust
-    z1 = np.column_stack([x[:, :1], np.ones(n), x[:, 1:]])
-    z0 = z1.copy()
-    z0[:, 1] = 0.0
-    zz = z1.copy()
-    zz[:, 1] = tf
+    # the outcome model, shared by regression and doubly robust: Z = (1, engaged, covariates)
     model = None
     model_error = ""
     if {"regression", "doubly_robust"} & set(methods):
+        zz = np.empty((n, x.shape[1] + 1))
+        zz[:, 0] = x[:, 0]
+        zz[:, 1] = tf
+        zz[:, 2:] = x[:, 1:]
         try:
             model = fit_glm(zz, y, family)
         except EstimationError as exc:
             model_error = f"outcome model cannot be fitted: {exc}"
+    if model is not None:
+        g_int, g_t, g_x = model.params[0], model.params[1], model.params[2:]
+        eta0 = g_int + x[:, 1:] @ g_x
+        eta = eta0 + g_t * tf
+        m0, m1, m = _mean(family, eta0), _mean(family, eta0 + g_t), _mean(family, eta)
+        d0, d1 = dmean_deta(family, m0), dmean_deta(family, m1)
+        r_out = score_weights(family, y, m)
+        h_out = -(zz.T @ (zz * information_weights(family, m)[:, None])) / n
+        q = zz.shape[1]
+
+        def zt(v: np.ndarray, t_value: np.ndarray | float) -> np.ndarray:
+            """Z' v for Z with the engagement column set to t_value (0, 1 or the actual flag)."""
+            xv = x.T @ v
+            return np.concatenate([xv[:1], [np.sum(v * t_value)], xv[1:]])
+
+    p = x.shape[1]
+    h_ps = -(x.T @ (x * (e * (1 - e))[:, None])) / n
+    r_ps = tf - e
     for method in methods:
         if method not in METHODS:
             raise ValueError(f"unknown method {method!r}; use {METHODS}")
@@ -206,61 +245,36 @@ def estimate_att(
         if method == "naive":
             a, b = y[t].mean(), y[~t].mean()
             psi = np.column_stack([tf * (y - a), cf * (y - b)])
-            jac = np.diag([-n1 / n, -n0 / n])
-            cov = _sandwich(psi, jac, cl)
+            cov = _influence_cov(psi, np.diag([-n1 / n, -n0 / n]), [], 2, cl)
         elif method == "weighting":
             a = y[t].mean()
             b = np.sum(w * cf * y) / np.sum(w * cf)
-            p = x.shape[1]
-            psi = np.column_stack([x * (tf - e)[:, None], tf * (y - a), cf * w * (y - b)])
-            jac = np.zeros((p + 2, p + 2))
-            jac[:p, :p] = -(x.T @ (x * (e * (1 - e))[:, None])) / n
-            jac[p, p] = -n1 / n
-            jac[p + 1, :p] = (x * (cf * w * (y - b))[:, None]).sum(axis=0) / n
-            jac[p + 1, p + 1] = -np.sum(cf * w) / n
-            cov = _sandwich(psi, jac, cl)[p:, p:]
-        else:
-            eta1, eta0, eta = z1 @ model.params, z0 @ model.params, zz @ model.params
-            m1, m0, m = (np.asarray(_mean(family, v)) for v in (eta1, eta0, eta))
-            d1, d0 = dmean_deta(family, m1), dmean_deta(family, m0)
-            q = zz.shape[1]
-            score = zz * score_weights(family, y, m)[:, None]
-            info = -(zz.T @ (zz * information_weights(family, m)[:, None])) / n
-            if method == "regression":
-                a, b = m1[t].mean(), m0[t].mean()
-                psi = np.column_stack([score, tf * (m1 - a), tf * (m0 - b)])
-                jac = np.zeros((q + 2, q + 2))
-                jac[:q, :q] = info
-                jac[q, :q] = (z1 * (tf * d1)[:, None]).sum(axis=0) / n
-                jac[q, q] = -n1 / n
-                jac[q + 1, :q] = (z0 * (tf * d0)[:, None]).sum(axis=0) / n
-                jac[q + 1, q + 1] = -n1 / n
-                cov = _sandwich(psi, jac, cl)[q:, q:]
-            else:  # doubly robust
-                p = x.shape[1]
-                a = y[t].mean()
-                b1 = m0[t].mean()
-                resid = y - m0
-                b2 = np.sum(cf * w * resid) / np.sum(cf * w)
-                psi = np.column_stack([x * (tf - e)[:, None], score, tf * (y - a), tf * (m0 - b1),
-                                       cf * w * (resid - b2)])
-                k = p + q + 3
-                ia, ib1, ib2 = p + q, p + q + 1, p + q + 2
-                jac = np.zeros((k, k))
-                jac[:p, :p] = -(x.T @ (x * (e * (1 - e))[:, None])) / n
-                jac[p:p + q, p:p + q] = info
-                jac[ia, ia] = -n1 / n
-                jac[ib1, p:p + q] = (z0 * (tf * d0)[:, None]).sum(axis=0) / n
-                jac[ib1, ib1] = -n1 / n
-                jac[ib2, :p] = (x * (cf * w * (resid - b2))[:, None]).sum(axis=0) / n
-                jac[ib2, p:p + q] = -(z0 * (cf * w * d0)[:, None]).sum(axis=0) / n
-                jac[ib2, ib2] = -np.sum(cf * w) / n
-                full = _sandwich(psi, jac, cl)
-                contrast = np.zeros((2, k))
-                contrast[0, ia] = 1.0
-                contrast[1, ib1] = contrast[1, ib2] = 1.0
-                cov = contrast @ full @ contrast.T
-                b = b1 + b2
+            psi = np.column_stack([tf * (y - a), cf * w * (y - b)])
+            a21 = np.zeros((2, p))
+            a21[1] = x.T @ (cf * w * (y - b)) / n  # d w / d beta = w x for odds weights
+            a22 = np.diag([-n1 / n, -np.sum(cf * w) / n])
+            cov = _influence_cov(psi, a22, [(x, r_ps, h_ps, a21)], p + 2, cl)
+        elif method == "regression":
+            a, b = m1[t].mean(), m0[t].mean()
+            psi = np.column_stack([tf * (m1 - a), tf * (m0 - b)])
+            a21 = np.vstack([zt(tf * d1, 1.0), zt(tf * d0, 0.0)]) / n
+            cov = _influence_cov(psi, np.diag([-n1 / n, -n1 / n]), [(zz, r_out, h_out, a21)], q + 2, cl)
+        else:  # doubly robust: b = b1 + b2
+            a = y[t].mean()
+            b1 = m0[t].mean()
+            resid = y - m0
+            b2 = np.sum(cf * w * resid) / np.sum(cf * w)
+            psi = np.column_stack([tf * (y - a), tf * (m0 - b1), cf * w * (resid - b2)])
+            a21_ps = np.zeros((3, p))
+            a21_ps[2] = x.T @ (cf * w * (resid - b2)) / n
+            a21_out = np.zeros((3, q))
+            a21_out[1] = zt(tf * d0, 0.0) / n
+            a21_out[2] = -zt(cf * w * d0, 0.0) / n
+            a22 = np.diag([-n1 / n, -n1 / n, -np.sum(cf * w) / n])
+            full = _influence_cov(psi, a22, [(x, r_ps, h_ps, a21_ps), (zz, r_out, h_out, a21_out)], p + q + 3, cl)
+            contrast = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]])
+            cov = contrast @ full @ contrast.T
+            b = b1 + b2
         out.append(_effect(outcome, method, float(a), float(b), cov, y_sd, family, n1, n0, level))
     return out
 

@@ -39,21 +39,31 @@ class Design:
 
 
 def independent_columns(matrix: np.ndarray, tol: float = 1e-9) -> np.ndarray:
-    """Indices of a maximal set of linearly independent columns (first ones kept).
+    """Indices of a maximal set of linearly independent columns (earlier columns kept first).
 
-    Uses a pivot-free Cholesky-style sweep of the scaled Gram matrix, so the
-    earlier column of a collinear pair is the one kept.
+    An incremental Cholesky factorisation of the scaled Gram matrix: column j
+    is kept when its squared residual on the kept columns is above ``tol``
+    (of its own squared norm). O(p^3) after the O(n p^2) Gram matrix.
     """
+    from scipy.linalg import solve_triangular
+
     gram = matrix.T @ matrix
     scale = np.sqrt(np.clip(np.diag(gram), 0, None))
     keep: list[int] = []
+    chol = np.zeros((0, 0))
     for j in range(gram.shape[0]):
         if scale[j] <= 0:
             continue
-        cand = keep + [j]
-        sub = gram[np.ix_(cand, cand)] / np.outer(scale[cand], scale[cand])
-        # smallest eigenvalue of the normalised Gram matrix: ~0 when column j is in the span of the kept ones
-        if np.linalg.eigvalsh(sub)[0] > tol:
+        g = gram[keep, j] / (scale[keep] * scale[j]) if keep else np.zeros(0)
+        v = solve_triangular(chol, g, lower=True) if keep else g
+        resid = 1.0 - float(v @ v)
+        if resid > tol:
+            k = len(keep)
+            grown = np.zeros((k + 1, k + 1))
+            grown[:k, :k] = chol
+            grown[k, :k] = v
+            grown[k, k] = np.sqrt(resid)
+            chol = grown
             keep.append(j)
     return np.array(keep, dtype=int)
 
@@ -93,10 +103,10 @@ def build_design(
         series = frame[cov]
         is_cat = cov in categorical or not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
         if is_cat:
-            values = series.astype(str).to_numpy()
-            levels = np.unique(values)
-            for level in levels[1:]:
-                cols.append((values == level).astype(float))
+            cat = pd.Categorical(series.astype(str))  # categories sorted, like np.unique but hashed
+            codes = cat.codes
+            for k, level in enumerate(cat.categories[1:], start=1):
+                cols.append((codes == k).astype(float))
                 names.append(f"{cov}[T.{level}]")
                 sources.append(cov)
         else:

@@ -88,11 +88,18 @@ def information_weights(family: str, mu: np.ndarray) -> np.ndarray:
     return np.ones_like(mu)  # gaussian; gamma with log link
 
 
-def _solve(matrix: np.ndarray, w: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    from scipy.linalg import cho_factor, cho_solve
+def _factor(matrix: np.ndarray, w: np.ndarray):
+    """Cholesky factor of ``X' diag(w) X`` (formed as A'A so BLAS uses its symmetric kernel)."""
+    from scipy.linalg import cho_factor
 
-    info = matrix.T @ (matrix * w[:, None])
-    return cho_solve(cho_factor(info), matrix.T @ rhs)
+    scaled = matrix * np.sqrt(w)[:, None]
+    return cho_factor(scaled.T @ scaled)
+
+
+def _solve(matrix: np.ndarray, w: np.ndarray, rhs: np.ndarray, factor=None) -> np.ndarray:
+    from scipy.linalg import cho_solve
+
+    return cho_solve(factor if factor is not None else _factor(matrix, w), matrix.T @ rhs)
 
 
 def fit_glm(
@@ -137,13 +144,16 @@ def fit_glm(
     params = np.zeros(matrix.shape[1])
     old_dev = np.inf
     converged = False
+    fixed = None  # gamma with log link: the information weights are all 1, so factor X'X once
     for it in range(1, max_iter + 1):
         mu = mean_of(family, eta)
         w = information_weights(family, mu)
         d = dmean_deta(family, mu)
         z = eta + (y - mu) / np.where(d > 0, d, 1e-300)
         try:
-            params = _solve(matrix, w, w * z)
+            if family == "gamma" and fixed is None:
+                fixed = _factor(matrix, w)
+            params = _solve(matrix, w, w * z, fixed)
         except LinAlgError:
             raise EstimationError("the information matrix is singular (collinear covariates or separation)") from None
         eta = matrix @ params

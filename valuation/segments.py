@@ -36,7 +36,7 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
-from socialroi.valuation.tables import Role, as_table
+from socialroi.valuation.tables import as_table
 
 KINDS = ("binary", "amount", "continuous", "count", "duration")
 VALUES = ("retention", "upsell", "deal_size", "time_to_close", "none")
@@ -242,25 +242,32 @@ def annuity(years: float, rate: float) -> float:
     return float((1 - (1 + rate) ** (-years)) / rate)
 
 
-def _flag(table, column: str) -> np.ndarray:
+def _yes_no(table, column: str, *, blank_ok: bool, what: str) -> np.ndarray:
+    """Parse a yes/no column (1/0, true/false, yes/no...) into 1.0/0.0, blanks NaN when allowed.
+
+    Anything else is an error naming the first bad row.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     col = table.data.column(column)
-    if pa.types.is_boolean(col.type):
-        if col.null_count:
-            raise InputError("blank engagement flag", file=table.name, column=column,
-                             row=int(np.flatnonzero(pc.is_null(col).to_numpy(zero_copy_only=False))[0]) + 1)
-        return col.to_numpy(zero_copy_only=False).astype(bool)
-    text = [str(v).strip().casefold() if v is not None else "" for v in pc.cast(col, pa.string()).to_pylist()]
-    out = np.zeros(len(text), dtype=bool)
-    for i, v in enumerate(text):
-        if v in _TRUE:
-            out[i] = True
-        elif v not in _FALSE or v == "":
-            raise InputError(f"value {v!r} is not a yes/no flag; use 1/0, true/false or yes/no",
-                             file=table.name, column=column, row=i + 1)
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(pc.cast(col, pa.string())))
+    is_true = pc.fill_null(pc.is_in(text, value_set=pa.array(sorted(_TRUE))), False)
+    is_false = pc.fill_null(pc.is_in(text, value_set=pa.array(sorted(_FALSE - {""}))), False)
+    blank = pc.fill_null(pc.equal(text, ""), True)
+    ok = pc.or_(pc.or_(is_true, is_false), blank) if blank_ok else pc.or_(is_true, is_false)
+    bad = np.flatnonzero(~ok.to_numpy(zero_copy_only=False))
+    if bad.size:
+        value = text[int(bad[0])].as_py()
+        raise InputError(f"value {value!r} is not {what}" if value else f"blank cell where {what} is required",
+                         file=table.name, column=column, row=int(bad[0]) + 1)
+    out = np.where(is_true.to_numpy(zero_copy_only=False), 1.0, 0.0)
+    out[blank.to_numpy(zero_copy_only=False)] = np.nan
     return out
+
+
+def _flag(table, column: str) -> np.ndarray:
+    return _yes_no(table, column, blank_ok=False, what="a yes/no flag; use 1/0, true/false or yes/no") == 1.0
 
 
 def _frame(table, spec: SegmentSpec):
@@ -319,16 +326,49 @@ def _frame(table, spec: SegmentSpec):
         elif pd.api.types.is_numeric_dtype(series) or cov in spec.categorical:
             data[cov] = series
         else:
-            from socialroi.valuation.numbers import parse_numbers
-
-            try:  # numbers written as text ("1,200") are numbers
-                data[cov] = parse_numbers(col, file=t.name, column=resolved[cov], allow_negative=True).values
-            except InputError:
-                data[cov] = series.astype(str)
+            data[cov] = _text_covariate(t, resolved[source], col, series)
     if spec.cluster:
         data["__cluster__"] = t.data.column(resolved[spec.cluster]).to_pandas().astype(str)
     frame = pd.DataFrame(data)
     return frame, engaged, resolved
+
+
+MAX_LEVELS = 100
+
+
+def _text_covariate(table, column: str, col, series):
+    """A text covariate: numbers written as text become numbers; otherwise a categorical.
+
+    Blank cells are refused (row named); a column that is numeric but for a
+    few bad cells gets the number error; a categorical with more than
+    MAX_LEVELS levels is refused (an id, or numbers with bad cells).
+    """
+    from socialroi.valuation.numbers import parse_numbers
+
+    text = series.astype(str).str.strip()
+    blank = np.flatnonzero((text == "").to_numpy())
+    if blank.size:
+        raise InputError("blank covariate; fill it in or drop the row (covariates must be complete)",
+                         file=table.name, column=column, row=int(blank[0]) + 1)
+    try:
+        return parse_numbers(col, file=table.name, column=column, allow_negative=True).values
+    except InputError as exc:
+        number_error = exc
+    levels = text.nunique()
+    if levels > MAX_LEVELS:
+        numeric_share = float(pd_to_numeric(text).notna().mean())
+        if numeric_share > 0.9:
+            raise number_error from None
+        raise InputError(f"has {levels:,} different text values; a category with that many levels cannot be "
+                         "adjusted for (is it an id or free text?); drop it or group its values", file=table.name,
+                         column=column)
+    return text
+
+
+def pd_to_numeric(values):
+    import pandas as pd
+
+    return pd.to_numeric(values, errors="coerce")
 
 
 def _outcome_values(table, o: OutcomeSpec, resolved) -> tuple[np.ndarray, np.ndarray | None]:
@@ -357,23 +397,8 @@ def _outcome_values(table, o: OutcomeSpec, resolved) -> tuple[np.ndarray, np.nda
 
 def _flag_or_number(table, col) -> np.ndarray:
     """A 0/1 outcome with blanks as NaN; anything else is an error naming the row."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    raw = [None if v is None else str(v).strip().casefold() for v in
-           pc.cast(table.data.column(col), pa.string()).to_pylist()]
-    out = np.full(len(raw), np.nan)
-    for i, v in enumerate(raw):
-        if v is None or v == "":
-            continue
-        if v in _TRUE:
-            out[i] = 1.0
-        elif v in _FALSE:
-            out[i] = 0.0
-        else:
-            raise InputError(f"value {v!r} is not 0/1 (a binary outcome); use 1/0, true/false or yes/no, or "
-                             "declare the outcome as amount or continuous", file=table.name, column=col, row=i + 1)
-    return out
+    return _yes_no(table, col, blank_ok=True, what="0/1 (a binary outcome); use 1/0, true/false or yes/no, or "
+                                                  "declare the outcome as amount or continuous")
 
 
 def analyse_segments(

@@ -24,10 +24,7 @@ coverage and top-keyword tables, so the comparison favours DuckDB.
 
 from __future__ import annotations
 
-import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 DUCK_SQL = r"""
@@ -79,36 +76,19 @@ def generate(out: Path, n_keywords: int = 1_000_000, n_rows: int = 5_000_000, se
     print(f"wrote {out}/cpc.csv ({len(ck):,} rows) and {out}/traffic.csv ({n_rows:,} rows)")
 
 
-def _run(cmd: list[str]) -> tuple[float, float]:
-    t0 = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # child
-        os.execvp(cmd[0], cmd)
-    _, status, usage = os.wait4(pid, 0)
-    wall = time.perf_counter() - t0
-    if status != 0:
-        raise SystemExit(f"{cmd} failed with status {status}")
-    return wall, usage.ru_maxrss / 1024 / 1024  # GiB (ru_maxrss is KiB on Linux)
-
-
 def compare(data: Path, repeats: int = 3) -> None:
+    from _harness import compare as run_pair
+
     ours = ["socialroi", "traffic", str(data / "traffic.csv"), str(data / "cpc.csv"), "--format", "json",
             "--output", str(data / "ours.json")]
     duck_script = data / "duck.py"
     duck_script.write_text(DUCK_SQL)
-    theirs = [sys.executable, str(duck_script), str(data)]
-    rows = []
-    for _ in range(repeats):
-        rows.append((_run(ours), _run(theirs)))
-    for i, (a, b) in enumerate(rows, 1):
-        print(f"run {i}: socialroi {a[0]:.2f} s {a[1]:.2f} GiB | duckdb {b[0]:.2f} s {b[1]:.2f} GiB | ratio {a[0] / b[0]:.2f}")
-    print(f"median wall: socialroi {statistics.median(r[0][0] for r in rows):.2f} s, "
-          f"duckdb {statistics.median(r[1][0] for r in rows):.2f} s, "
-          f"ratio {statistics.median(r[0][0] / r[1][0] for r in rows):.2f} (target <= 1.5)")
-    print(f"peak memory: socialroi {max(r[0][1] for r in rows):.2f} GiB (target <= 1.5 GB)")
+    run_pair(ours, [sys.executable, str(duck_script), str(data)], repeats=repeats, names=("socialroi", "duckdb"),
+             target="target <= 1.5; peak memory target <= 1.5 GB")
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] not in ("generate", "compare"):
         raise SystemExit(__doc__)
+    sys.path.insert(0, str(Path(__file__).parent))
     (generate if sys.argv[1] == "generate" else compare)(Path(sys.argv[2]))
