@@ -153,3 +153,27 @@ def test_separation_makes_an_estimate_unavailable_not_a_crash():
     rows = res.effects.set_index("method")
     assert rows.loc["naive", "available"]
     assert not rows.loc["regression", "available"] and "separation" in rows.loc["regression", "reason"]
+
+
+def test_trimming_drops_extreme_propensities_and_says_so():
+    frame = frame_with()
+    spec = SegmentSpec(outcomes=(OutcomeSpec("y", "y", "binary"),), trim=0.2, **SPEC)
+    res = analyse_segments(frame, spec)
+    assert res.overlap["rows_trimmed"] > 0
+    assert any("trimmed" in w for w in res.warnings)
+    kept = res.effects.iloc[0]
+    assert kept["n_engaged"] + kept["n_not_engaged"] == len(frame) - res.overlap["rows_trimmed"]
+
+
+def test_clustered_errors_grow_with_duplicated_accounts():
+    frame = frame_with()
+    doubled = pd.concat([frame, frame], ignore_index=True)
+    doubled["account"] = np.tile(np.arange(len(frame)), 2)
+    spec = dict(outcomes=(OutcomeSpec("y", "y", "binary"),), **SPEC)
+    plain = analyse_segments(doubled, SegmentSpec(**spec)).effects.set_index("method")
+    clustered = analyse_segments(doubled, SegmentSpec(cluster="account", **spec)).effects.set_index("method")
+    single = analyse_segments(frame, SegmentSpec(**spec)).effects.set_index("method")
+    for m in ("naive", "regression", "weighting", "doubly_robust"):
+        # every account appears twice: clustering must give back (about) the single-copy standard error
+        assert clustered.loc[m, "se"] == pytest.approx(single.loc[m, "se"], rel=0.02)
+        assert clustered.loc[m, "se"] > 1.3 * plain.loc[m, "se"]
