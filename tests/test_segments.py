@@ -1,6 +1,7 @@
 """Segment lifts as money: hand checks of the money formulas, planted truth, bad input, warnings."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from simulate_lifts import simulate
