@@ -198,6 +198,31 @@ def segments(
 
 
 @app.command()
+def support(
+    project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file with a [support] section.")],
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+    draws: DrawsOpt = None,
+) -> None:
+    """Support-cost savings by deflection, channel shift and measured methods, with diagnostics."""
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import support_report
+    from socialroi.valuation.project import load_project
+    from socialroi.valuation.support import analyse_support
+
+    loaded = load_project(project)
+    if "support" not in loaded.sections:
+        raise InputError("has no [support] section; see the bundled example (socialroi init writes a template)",
+                         file=str(project))
+    check_output(output, loaded.input_files())
+    analysis = analyse_support(loaded.sections["support"], currency=loaded.currency,
+                               seed=loaded.seed if seed is None else seed,
+                               n_draws=loaded.draws if draws is None else draws, level=loaded.level)
+    _emit(support_report(analysis, loaded), fmt, output, loaded.input_files())
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", help="Folder to write the template project into (created if "
                                               "missing).")],

@@ -49,7 +49,7 @@ def percent(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}%"
 
 
-def _cell(value: Any, column: str) -> str:
+def _cell(value: Any, column: str, small: bool = False) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
@@ -61,7 +61,7 @@ def _cell(value: Any, column: str) -> str:
             return f"{100 * value:.1f}%"
         if column.endswith("percent") or column == "roi_points":
             return f"{value:,.1f}"
-        if abs(value) < 10:
+        if small:  # every number in the column is below 10 (rates, probabilities, ratios)
             return f"{value:,.4f}"
         return f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.4g}"
     if isinstance(value, int):
@@ -83,7 +83,11 @@ def _pad(text: str, width: int, right: bool) -> str:
 def _rows(frame) -> tuple[list[str], list[list[str]], list[bool]]:
     columns = [str(c) for c in frame.columns]
     frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == bool})
-    rows = [[_cell(v.item() if hasattr(v, "item") else v, c) for v, c in zip(r, columns)]
+    small = {}
+    for c in frame.columns:
+        values = [v for v in frame[c] if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v]
+        small[str(c)] = bool(values) and all(abs(v) < 10 for v in values)
+    rows = [[_cell(v.item() if hasattr(v, "item") else v, c, small[c]) for v, c in zip(r, columns)]
             for r in frame.itertuples(index=False, name=None)]
     numeric = [frame[c].dtype.kind in "iuf" or frame[c].map(lambda v: isinstance(v, (int, float))
                                                               and not isinstance(v, bool)).all()
@@ -222,6 +226,8 @@ def roi_report(run) -> Report:
     tables = [("Components", components), ("Costs by category", run.costs.by_category())]
     if run.segments is not None:
         tables += _segment_tables(run.segments, chosen_only=True)
+    if run.support is not None:
+        tables.append(("Support savings by method", run.support.to_frame()))
     return Report(
         title=title,
         facts=facts,
@@ -276,3 +282,30 @@ def segments_report(analysis) -> Report:
     csv = effects if len(effects) else analysis.durations
     return Report(title="Segment lifts: engaged vs non-engaged customers", facts=facts,
                   tables=_segment_tables(analysis), warnings=list(analysis.warnings), data=analysis.to_dict(), csv=csv)
+
+
+def support_report(analysis, project) -> Report:
+    """Report of a :class:`~socialroi.valuation.support.SupportAnalysis`."""
+    facts = [("Counted in the ROI", ", ".join(analysis.counted) or "none")]
+    c = analysis.counts
+    if c is not None:
+        facts += [
+            ("Ticket-count model", f"{c.model.replace('_', ' ')}; rate ratio of engaged {c.rate_ratio:.3f} "
+                                   f"({100 * c.level:g}% interval {c.rr_lower:.3f} to {c.rr_upper:.3f})"),
+            ("Dispersion test", f"Cameron-Trivedi alpha {c.dispersion_alpha:.3f}, p "
+                                f"{'<0.001' if c.dispersion_p_value < 0.001 else f'{c.dispersion_p_value:.3f}'}: "
+                                + ("overdispersed, negative binomial used" if c.overdispersed else
+                                   "no overdispersion, Poisson used")),
+        ]
+    tables = [("Savings by method", analysis.to_frame())]
+    s = analysis.series
+    if s is not None:
+        facts += [("Weekly series", f"level change {s.level_change:+.1f} tickets/week (s.e. {s.level_change_se:.1f}), "
+                                    f"slope change {s.slope_change:+.2f}; R-squared {s.r_squared:.3f}; "
+                                    f"{s.weeks_before} weeks before, {s.weeks_after} after; AR(1) errors, rho {s.rho:.2f}")]
+        table = s.table[s.table["post"]].drop(columns=["post"]).reset_index(drop=True)
+        tables.append(("Weekly series after the launch: forecast without the programme vs actual", table))
+    title = f"Support-cost savings: {project.name}"
+    return Report(title=title, facts=facts, tables=tables, warnings=list(analysis.warnings) + [
+        f"{e.component}: {w}" for e in analysis.estimates for w in e.warnings], data=analysis.to_dict(),
+        csv=analysis.to_frame())

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -177,7 +178,72 @@ def _customers(seed: int) -> tuple[str, dict]:
         "deal_size_value": round(att_deal * int(ed.sum()), 6),
         "time_to_close_hazard_ratio": round(float(np.exp(_LOG_HR_CLOSE)), 6),
     }
-    return text, truth
+    return text, truth, {"engaged": engaged, "size_z": size_z, "ten_z": ten_z, "seg": seg}
+
+
+SUPPORT = {"cost_per_ticket": 7.8, "views": 52_000, "survey_yes": 18, "survey_n": 400, "launch_week": 60,
+           "weeks": 104, "level_shift": -35.0}
+_CHANNEL_COSTS = {"email": 6.9, "phone": 11.4, "chat": 5.6, "social": 3.2}
+_LOG_RR_TICKETS = math.log(0.8)
+
+
+def _support(seed: int, cust: dict) -> tuple[dict[str, str], dict]:
+    """Ticket log (planted engagement rate ratio 0.8, overdispersed), channel costs, a weekly series.
+
+    Engaged customers file 20% fewer tickets than they would without
+    engagement, and more of their tickets arrive on social. Ticket counts are
+    gamma-Poisson (negative binomial, alpha = 0.5). The weekly series has a
+    trend, annual seasonality and a planted drop of 35 tickets a week from
+    the launch of social customer care.
+    """
+    rng = np.random.default_rng(seed + 2)
+    e, size_z, ten_z = cust["engaged"], cust["size_z"], cust["ten_z"]
+    n = len(e)
+    mu0 = np.exp(0.9 + 0.35 * size_z - 0.15 * ten_z)
+    mu = mu0 * np.exp(_LOG_RR_TICKETS * e)
+    counts = rng.poisson(mu * rng.gamma(2.0, 0.5, n))  # gamma frailty with mean 1, variance 0.5
+    channels = np.array(list(_CHANNEL_COSTS))
+    rows = []
+    start = np.datetime64("2026-01-01")
+    k = 0
+    for i in range(n):
+        p_social = 0.30 if e[i] else 0.08
+        probs = np.array([0.45, 0.25, 0.22, 0.0]) * (1 - p_social) / 0.92
+        probs[3] = p_social
+        for _ in range(int(counts[i])):
+            k += 1
+            ch = channels[rng.choice(4, p=probs / probs.sum())]
+            day = start + np.timedelta64(int(rng.integers(0, 304)), "D")
+            rows.append([f"T{k:06d}", f"C{i + 1:05d}", str(day), ch])
+    order = np.argsort([r[2] for r in rows], kind="stable")
+    rows = [rows[int(j)] for j in order]
+    tickets_text = _csv(rows, ["ticket_id", "customer_id", "opened", "channel"])
+    costs_text = _csv([[c, f"{v:.2f}"] for c, v in _CHANNEL_COSTS.items()], ["channel", "cost_per_ticket"])
+    weeks = np.arange(SUPPORT["weeks"])
+    post = weeks >= SUPPORT["launch_week"]
+    level = 620 + 0.9 * weeks + 45 * np.sin(2 * np.pi * weeks / (365.25 / 7)) + SUPPORT["level_shift"] * post
+    weekly = rng.poisson(level)
+    dates = np.datetime64("2024-11-04") + 7 * weeks.astype("timedelta64[D]")
+    weekly_text = _csv([[str(d), int(c)] for d, c in zip(dates, weekly)], ["week", "tickets"])
+    # channel shift, from the log as written
+    social = sum(1 for r in rows if r[3] == "social")
+    other = [r[3] for r in rows if r[3] != "social"]
+    cf_cost = sum(_CHANNEL_COSTS[c] for c in other) / len(other)
+    truth = {
+        "tickets": len(rows),
+        "social_tickets": social,
+        "channel_shift_saving": round(social * (cf_cost - _CHANNEL_COSTS["social"]), 6),
+        "count_rate_ratio": 0.8,
+        "count_dispersion_alpha": 0.5,
+        "count_tickets_avoided_expected": round(float(np.sum((mu0 - mu)[e])), 6),
+        "series_level_shift": SUPPORT["level_shift"],
+        "series_tickets_avoided": float(-SUPPORT["level_shift"] * post.sum()),
+        "series_launch": str(dates[SUPPORT["launch_week"]]),
+        "deflection_saving": round(SUPPORT["views"] * SUPPORT["survey_yes"] / SUPPORT["survey_n"]
+                                   * SUPPORT["cost_per_ticket"], 6),
+    }
+    files = {"tickets.csv": tickets_text, "channel_costs.csv": costs_text, "support_weekly.csv": weekly_text}
+    return files, truth
 
 
 def _csv(rows: list[list], header: list[str]) -> str:
@@ -308,8 +374,9 @@ def generate(seed: int = SEED) -> dict[str, str]:
         "direct_revenue": DIRECT_REVENUE,
         "costs_total": round(costs_total, 6),
     }
-    customers_text, segment_truth = _customers(seed)
+    customers_text, segment_truth, cust = _customers(seed)
     truth["segments"] = segment_truth
+    support_files, truth["support"] = _support(seed, cust)
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
     truth["hard_roi_percent"] = round((DIRECT_REVENUE - costs_total) / costs_total * 100, 6)
     truth["blended_roi_percent_without_segments"] = round((total_value - costs_total) / costs_total * 100, 6)
@@ -382,6 +449,32 @@ horizon = {SEGMENT_VALUES["time_to_close_horizon"]:g}
 value = "time_to_close"
 discount_rate = {SEGMENT_VALUES["discount_rate"]:g}
 
+[support]
+cost_per_ticket = {SUPPORT["cost_per_ticket"]:g}
+# deflection and the measured methods count the same never-filed tickets: count one of them
+count = ["channel_shift", "measured_counts"]
+
+[support.deflection]
+views = {SUPPORT["views"]}
+survey_yes = {SUPPORT["survey_yes"]}
+survey_n = {SUPPORT["survey_n"]}
+
+[support.channel_shift]
+tickets = "tickets.csv"
+channel_costs = "channel_costs.csv"
+social_channels = ["social"]
+
+[support.measured_counts]
+customers = "customers.csv"
+tickets = "tickets.csv"
+id = "customer_id"
+engaged = "engaged_social"
+covariates = ["log(employees)", "tenure_years"]
+
+[support.measured_series]
+weekly = "support_weekly.csv"
+launch = "{truth["support"]["series_launch"]}"
+
 [costs]
 ledger = "costs.csv"
 """
@@ -393,6 +486,7 @@ ledger = "costs.csv"
         "costs.csv": _csv(cost_rows, ["category", "item", "amount", "hours", "hourly_rate", "low", "high",
                                       "currency"]),
         "customers.csv": customers_text,
+        **support_files,
         "project.toml": project,
         "truth.json": json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
     }

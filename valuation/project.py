@@ -17,6 +17,16 @@ from typing import Any
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, DEFAULT_LEVEL, ValueEstimate
 
+SUPPORT_KEYS = {
+    "": {"cost_per_ticket", "agent_hourly_cost", "handle_minutes", "count", "deflection", "channel_shift",
+         "measured_counts", "measured_series"},
+    "deflection": {"views", "rate", "rate_low", "rate_high", "survey_yes", "survey_n"},
+    "channel_shift": {"tickets", "channel_costs", "social_channels", "counterfactual"},
+    "measured_counts": {"customers", "tickets", "id", "engaged", "covariates", "exposure", "model"},
+    "measured_series": {"weekly", "launch", "harmonics"},
+}
+SUPPORT_FILES = {"channel_shift": ("tickets", "channel_costs"), "measured_counts": ("customers", "tickets"),
+                 "measured_series": ("weekly",)}
 SECTIONS: dict[str, set[str]] = {
     "project": {"name", "currency", "period", "seed", "draws"},
     "currency": {"rates"},
@@ -28,6 +38,7 @@ SECTIONS: dict[str, set[str]] = {
     "direct_revenue": {"amount", "file", "low", "high", "columns"},
     "segments": {"customers", "id", "engaged", "score", "threshold", "covariates", "categorical", "cluster", "method",
                  "trim", "outcomes"},
+    "support": SUPPORT_KEYS[""],
 }
 OUTCOME_KEYS = {"name", "column", "kind", "value", "event", "horizon", "annual_value", "horizon_years", "discount_rate",
                 "value_per_event", "deals", "deal_value"}
@@ -71,6 +82,9 @@ class Project:
             for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers"):
                 if name in section:
                     files.append(Path(section[name]))
+            for sub in section.values():  # [support.*] tables
+                if isinstance(sub, dict):
+                    files += [Path(v) for k, v in sub.items() if isinstance(v, Path)]
         return files
 
 
@@ -89,6 +103,50 @@ def _number(path: Path, where: str, value: Any, *, low: float | None = None, hig
             f"at least {low:g}" if low is not None else f"at most {high:g}")
         raise _err(path, f"{where} must be {bounds}, got {value!r}")
     return int(value) if integer else float(value)
+
+
+def _support_config(path: Path, sup: dict[str, Any], resolve_path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in sup.items():
+        if key in SUPPORT_KEYS and key:
+            if not isinstance(value, dict):
+                raise _err(path, f"[support.{key}] must be a table")
+            unknown = sorted(set(value) - SUPPORT_KEYS[key])
+            if unknown:
+                raise _err(path, f"unknown key '{unknown[0]}' in [support.{key}]; known keys: "
+                                 + ", ".join(sorted(SUPPORT_KEYS[key])))
+            sub = dict(value)
+            for f in SUPPORT_FILES.get(key, ()):
+                if f not in sub:
+                    raise _err(path, f"[support.{key}] needs {f}")
+                sub[f] = resolve_path(sub[f], f"support.{key}.{f}")
+            for f in ("views", "rate", "rate_low", "rate_high"):
+                if f in sub:
+                    sub[f] = _number(path, f"support.{key}.{f}", sub[f], low=0)
+            for f in ("survey_yes", "survey_n", "harmonics"):
+                if f in sub:
+                    sub[f] = _number(path, f"support.{key}.{f}", sub[f], low=0, integer=True)
+            if key == "deflection" and "views" not in sub:
+                raise _err(path, "[support.deflection] needs views (sessions of help content and social answers)")
+            if key == "measured_series" and not isinstance(sub.get("launch"), (str,)):
+                launch = sub.get("launch")
+                if launch is None:
+                    raise _err(path, "[support.measured_series] needs launch = \"YYYY-MM-DD\"")
+                sub["launch"] = str(launch)  # TOML dates arrive as date objects
+            if key == "measured_counts":
+                if "engaged" not in sub:
+                    raise _err(path, "[support.measured_counts] needs engaged (the engagement flag column)")
+                sub["covariates"] = tuple(sub.get("covariates", ()))
+            if key == "channel_shift" and "social_channels" in sub:
+                sub["social_channels"] = tuple(sub["social_channels"])
+            out[key] = sub
+        elif key == "count":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise _err(path, "support.count must be a list of method names")
+            out[key] = list(value)
+        else:
+            out[key] = _number(path, f"support.{key}", value, low=0)
+    return out
 
 
 def _segment_spec(path: Path, seg: dict[str, Any]):
@@ -177,7 +235,7 @@ def load_project(path: str | Path) -> Project:
         return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
 
     sections: dict[str, dict[str, Any]] = {}
-    for section in ("traffic", "social", "costs", "direct_revenue", "segments"):
+    for section in ("traffic", "social", "costs", "direct_revenue", "segments", "support"):
         if section in data:
             sections[section] = dict(data[section])
     for section, keys in (("traffic", ("keywords", "cpc")), ("social", ("metrics", "rate_card")),
@@ -191,8 +249,15 @@ def load_project(path: str | Path) -> Project:
         raise _err(path, "[social] needs both metrics and rate_card files")
     if "costs" not in sections or "ledger" not in sections["costs"]:
         raise _err(path, "[costs] needs ledger = \"costs.csv\": ROI is undefined without the cost of the effort")
-    if not ({"traffic", "social", "direct_revenue", "segments"} & set(sections)):
-        raise _err(path, "no value component: add [traffic], [social], [direct_revenue] or [segments]")
+    if "support" in sections:
+        def resolve_path(value: Any, where: str) -> Path:
+            if not isinstance(value, str) or not value.strip():
+                raise _err(path, f"{where} must be a file path, got {value!r}")
+            return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
+
+        sections["support"] = _support_config(path, sections["support"], resolve_path)
+    if not ({"traffic", "social", "direct_revenue", "segments", "support"} & set(sections)):
+        raise _err(path, "no value component: add [traffic], [social], [direct_revenue], [segments] or [support]")
     if "segments" in sections:
         sections["segments"]["spec"] = _segment_spec(path, sections["segments"])
     if "direct_revenue" in sections:
@@ -262,6 +327,7 @@ class ProjectRun:
     traffic: Any
     costs: Any
     segments: Any = None
+    support: Any = None
 
     @property
     def components(self) -> tuple[ValueEstimate, ...]:
@@ -280,6 +346,8 @@ class ProjectRun:
             out["traffic"] = {k: v for k, v in self.traffic.to_dict().items() if k != "estimates"}
         if self.segments is not None:
             out["segments"] = {k: v for k, v in self.segments.to_dict().items() if k != "estimates"}
+        if self.support is not None:
+            out["support"] = self.support.to_dict()
         return out
 
 
@@ -334,7 +402,13 @@ def run_project(project: Project | str | Path, *, seed: int | None = None, draws
         segments = analyse_segments(s["segments"]["customers"], s["segments"]["spec"], currency=project.currency,
                                     seed=seed, n_draws=n, level=project.level)
         components.extend(segments.estimates)
+    support = None
+    if "support" in s:
+        from socialroi.valuation.support import analyse_support
+
+        support = analyse_support(s["support"], currency=project.currency, seed=seed, n_draws=n, level=project.level)
+        components.extend(support.counted_estimates)
     ledger = read_ledger(s["costs"]["ledger"], currency=project.currency, rates=project.rates,
                          columns=s["costs"].get("columns"), seed=seed, n_draws=n)
     roi = blend(components, ledger.total, level=project.level)
-    return ProjectRun(project, roi, traffic, ledger, segments)
+    return ProjectRun(project, roi, traffic, ledger, segments, support)
