@@ -377,11 +377,15 @@ def generate(seed: int = SEED) -> dict[str, str]:
     customers_text, segment_truth, cust = _customers(seed)
     truth["segments"] = segment_truth
     support_files, truth["support"] = _support(seed, cust)
+    sup = truth["support"]
+    hard = DIRECT_REVENUE + sup["channel_shift_saving"]  # channel shift is counted from the log: hard
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
-    truth["hard_roi_percent"] = round((DIRECT_REVENUE - costs_total) / costs_total * 100, 6)
-    truth["blended_roi_percent_without_segments"] = round((total_value - costs_total) / costs_total * 100, 6)
-    # segment money at the planted effects (time to close is left out: its value is estimated, not planted)
-    planted = total_value + sum(segment_truth[k] for k in ("retention_value", "upsell_value", "deal_size_value"))
+    truth["hard_roi_percent"] = round((hard - costs_total) / costs_total * 100, 6)
+    truth["blended_roi_percent_without_segments_and_support"] = round((total_value - costs_total) / costs_total * 100,
+                                                                      6)
+    # planted values of every counted component (time to close is left out: its value is estimated, not planted)
+    planted = (total_value + sum(segment_truth[k] for k in ("retention_value", "upsell_value", "deal_size_value"))
+               + sup["channel_shift_saving"] + sup["count_tickets_avoided_expected"] * SUPPORT["cost_per_ticket"])
     truth["blended_roi_percent_planted"] = round((planted - costs_total) / costs_total * 100, 6)
     project = f"""# The bundled example: Nordlys Outdoor, an outdoor-gear retailer selling in
 # Norway, Latvia, the Gulf and Iran. Made by socialroi.datasets.generate (seed {seed});
