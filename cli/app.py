@@ -223,6 +223,39 @@ def support(
 
 
 @app.command()
+def simulate(
+    project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file; [assumptions], [scenarios.*], "
+                                            "[[correlations]] and [cashflows] set up the simulation.")],
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+    draws: DrawsOpt = None,
+) -> None:
+    """Monte Carlo over every assumption: ROI distribution, break-even, tornado, scenarios, NPV and payback."""
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import simulation_report
+    from socialroi.valuation.project import load_project, run_project
+    from socialroi.valuation.scenarios import simulate_project
+
+    loaded = load_project(project)
+    check_output(output, loaded.input_files())
+    n = loaded.draws if draws is None else draws
+    s = loaded.seed if seed is None else seed
+    tty = sys.stderr.isatty()
+
+    def progress(message: str) -> None:
+        if tty:  # never in piped output or logs
+            print(f"\r\033[K{message}...", end="", file=sys.stderr, flush=True)
+
+    progress("fitting the project's models")
+    run = run_project(loaded, seed=s, draws=min(n, 20_000))
+    report = simulate_project(run, n_draws=n, seed=s, progress=progress)
+    if tty:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
+    _emit(simulation_report(report, loaded), fmt, output, loaded.input_files())
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", help="Folder to write the template project into (created if "
                                               "missing).")],

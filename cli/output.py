@@ -36,9 +36,21 @@ def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` via a temporary file and a rename.
 
     A reader never sees a half-written file, and a failure leaves any
-    previous file as it was.
+    previous file as it was. A path that exists and is not a regular file
+    (``/dev/null``, ``/dev/stdout``, a named pipe) is written in place:
+    renaming over it would replace the device or pipe with a file.
     """
+    import stat
+
     path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:

@@ -309,3 +309,40 @@ def support_report(analysis, project) -> Report:
     return Report(title=title, facts=facts, tables=tables, warnings=list(analysis.warnings) + [
         f"{e.component}: {w}" for e in analysis.estimates for w in e.warnings], data=analysis.to_dict(),
         csv=analysis.to_frame())
+
+
+def simulation_report(rep, project) -> Report:
+    """Report of a :class:`~socialroi.valuation.scenarios.SimulationReport`."""
+    import pandas as pd
+
+    s = rep.summary
+    b, h, nv = s["blended_roi"], s["hard_roi"], s["net_value"]
+    cur = rep.currency
+    facts = [
+        ("Draws", f"{rep.n_draws:,} (seed {rep.seed})"),
+        ("Blended ROI", f"mean {percent(b['mean'])}; P5 {percent(b['p5'])}, P50 {percent(b['p50'])}, "
+                        f"P95 {percent(b['p95'])}"),
+        ("Hard ROI", f"mean {percent(h['mean'])}; P5 {percent(h['p5'])}, P95 {percent(h['p95'])}"),
+        ("Net value", f"mean {money(nv['mean'], cur)}; P5 {nv['p5']:,.2f}, P95 {nv['p95']:,.2f}"),
+        ("Probability ROI < 0", f"{100 * s['probability_roi_below_zero']:.1f}% (hard ROI: "
+                                f"{100 * s['probability_hard_roi_below_zero']:.1f}%)"),
+        ("Break-even cost", f"{money(rep.break_even['break_even_cost'], cur)} (cost now "
+                            f"{money(rep.break_even['total_cost'], cur)})"),
+    ]
+    if rep.cashflow_summary:
+        c = rep.cashflow_summary
+        facts.append(("NPV", f"mean {money(c['npv_mean'], cur)}; P5 {c['npv_p5']:,.2f}, P95 {c['npv_p95']:,.2f}; "
+                             f"probability below zero {100 * c['probability_npv_below_zero']:.1f}%"))
+        facts.append(("Payback", f"period {c['payback_period']} of {c['periods']} ({c['frequency']}s)"
+                      if c["payback_period"] else f"not within {c['periods']} {c['frequency']}s"))
+    be = pd.DataFrame([{"component": k, "value": v["value"], "needed_for_break_even": v["needed"]}
+                       for k, v in rep.break_even["components"].items()])
+    tables = [("Scenarios", rep.scenarios), ("Tornado: blended ROI (%) with each assumption at P10 and P90",
+                                              rep.tornado), ("Importance (rank correlation with blended ROI)",
+                                                             rep.importance),
+              ("Break-even by component (others at base)", be)]
+    if rep.cashflow_table is not None:
+        tables.append(("Cash flows (mean draws)", rep.cashflow_table))
+    tables.append(("Assumptions", rep.levers.drop(columns=["description"])))
+    return Report(title=f"Scenario simulation: {project.name}", facts=facts, tables=tables, warnings=[],
+                  data=rep.to_dict(), csv=rep.scenarios)

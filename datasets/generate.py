@@ -481,6 +481,53 @@ launch = "{truth["support"]["series_launch"]}"
 
 [costs]
 ledger = "costs.csv"
+
+# --- scenarios for finance: socialroi simulate project.toml ---------------------------------------
+[assumptions]
+"traffic.replacement_share" = {{ dist = "triangular", low = 0.6, mode = 0.8, high = 0.95 }}
+"traffic.cpc_multiplier" = {{ dist = "pert", low = 0.8, mode = 1.0, high = 1.3 }}
+"social.rate_multiplier" = {{ dist = "pert", low = 0.6, mode = 1.0, high = 1.2 }}
+"direct_revenue.amount" = {{ dist = "normal", mean = 48000, sd = 4000, low = 0 }}
+"segments.retention.effect_multiplier" = {{ dist = "uniform", low = 0.7, high = 1.0 }}
+"segments.retention.annual_value" = {{ dist = "lognormal", mean = 900, sd = 120 }}
+"segments.retention.horizon_years" = {{ dist = "triangular", low = 1, mode = 2, high = 3 }}
+"segments.retention.discount_rate" = {{ dist = "uniform", low = 0.06, high = 0.14 }}
+"segments.upsell.value_per_event" = {{ dist = "pert", low = 450, mode = 600, high = 800 }}
+"segments.deal_size.effect_multiplier" = {{ dist = "uniform", low = 0.5, high = 1.0 }}
+"support.cost_per_ticket" = {{ dist = "triangular", low = 6.5, mode = 7.8, high = 10 }}
+"support.channel_shift.multiplier" = {{ dist = "uniform", low = 0.9, high = 1.1 }}
+"costs.hourly_rate_multiplier" = {{ dist = "normal", mean = 1.0, sd = 0.05, low = 0.85, high = 1.2 }}
+"costs.Social scheduling and listening" = {{ dist = "uniform", low = 4500, high = 5200 }}
+"costs.Design tool licences" = {{ dist = "uniform", low = 1300, high = 1600 }}
+"costs.Boosted posts" = {{ dist = "pert", low = 15000, mode = 18000, high = 22000 }}
+"costs.Video production agency" = {{ dist = "triangular", low = 11000, mode = 12500, high = 16000 }}
+"costs.Social-only discount codes" = {{ dist = "pert", low = 3000, mode = 3900, high = 5000 }}
+"costs.Audience survey" = {{ dist = "uniform", low = 2000, high = 2600 }}
+"costs.Conference and course fees" = {{ dist = "uniform", low = 1500, high = 2400 }}
+"costs.Social media manager (0.6 FTE)" = {{ dist = "normal", mean = 53560, sd = 2500, low = 45000 }}
+
+[scenarios.pessimistic]
+"traffic.replacement_share" = 0.5
+"social.rate_multiplier" = 0.6
+"segments.retention.effect_multiplier" = 0.5
+"segments.deal_size.effect_multiplier" = 0.0
+
+[scenarios.optimistic]
+"traffic.replacement_share" = 0.95
+"segments.retention.effect_multiplier" = 1.0
+
+# costs and reach move together: more boosting buys more reach
+[[correlations]]
+a = "costs.Boosted posts"
+b = "social.rate_multiplier"
+rank = 0.5
+
+[cashflows]
+years = 3
+frequency = "month"
+discount_rate = 0.1
+upfront_cost = 15000
+value_growth = 0.05
 """
     return {
         "keywords.csv": _csv(traffic_rows, ["Top queries", "Clicks", "Impressions", "CTR", "Position"]),

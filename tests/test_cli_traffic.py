@@ -106,3 +106,21 @@ def test_unicode_keywords_round_trip(run_cli, tmp_path):
     doc = json.loads(out)
     assert doc["estimates"][0]["point"] == pytest.approx(3 + 4 + 4)
     assert "کفش کوهنوردی" in out  # written as UTF-8, not escaped
+
+
+def test_output_to_a_pipe_or_device_is_written_in_place(run_cli, files, tmp_path):
+    """-o /dev/null or a named pipe must never be replaced by a regular file."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo, encoding="utf-8").read()))
+    reader.start()
+    code, _, err = run_cli("traffic", *files, "-f", "json", "-o", fifo)
+    reader.join(timeout=10)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert '"estimates"' in received[0]

@@ -39,7 +39,9 @@ SECTIONS: dict[str, set[str]] = {
     "segments": {"customers", "id", "engaged", "score", "threshold", "covariates", "categorical", "cluster", "method",
                  "trim", "outcomes"},
     "support": SUPPORT_KEYS[""],
+    "cashflows": {"years", "frequency", "discount_rate", "upfront_cost", "value_growth"},
 }
+FREE_SECTIONS = {"assumptions", "scenarios"}  # keys are assumption names, checked against the run's levers
 OUTCOME_KEYS = {"name", "column", "kind", "value", "event", "horizon", "annual_value", "horizon_years", "discount_rate",
                 "value_per_event", "deals", "deal_value"}
 
@@ -217,10 +219,17 @@ def load_project(path: str | Path) -> Project:
     except UnicodeDecodeError:
         raise _err(path, "is not UTF-8 text") from None
     for section, content in data.items():
-        if section not in SECTIONS:
-            raise _err(path, f"unknown section [{section}]; known sections: {', '.join(SECTIONS)}")
+        if section == "correlations":
+            if not isinstance(content, list):
+                raise _err(path, "correlations must be [[correlations]] tables with a, b and rank")
+            continue
+        if section not in SECTIONS and section not in FREE_SECTIONS:
+            raise _err(path, f"unknown section [{section}]; known sections: "
+                             f"{', '.join([*SECTIONS, *sorted(FREE_SECTIONS), 'correlations'])}")
         if not isinstance(content, dict):
             raise _err(path, f"'{section}' must be a [section], not a value")
+        if section in FREE_SECTIONS:
+            continue
         unknown = sorted(set(content) - SECTIONS[section])
         if unknown:
             raise _err(path, f"unknown key '{unknown[0]}' in [{section}]; known keys: "
@@ -296,6 +305,16 @@ def load_project(path: str | Path) -> Project:
         raise _err(path, "[currency] rates must be a table such as rates = { USD = 0.92 }")
     rates = {currency_code(k, file=str(path)): _number(path, f"currency.rates.{k}", v, low=1e-12)
              for k, v in rates_raw.items()}
+    scenario_tables = data.get("scenarios", {})
+    for name, table in scenario_tables.items():
+        if not isinstance(table, dict):
+            raise _err(path, f"[scenarios.{name}] must be a table of assumption = value or distribution")
+    cash = dict(data.get("cashflows", {}))
+    for key in ("years", "discount_rate", "upfront_cost", "value_growth"):
+        if key in cash:
+            cash[key] = _number(path, f"cashflows.{key}", cash[key], low=-0.99 if key == "value_growth" else 0)
+    sections["simulation"] = {"assumptions": dict(data.get("assumptions", {})), "scenarios": dict(scenario_tables),
+                              "correlations": list(data.get("correlations", [])), "cashflows": cash}
     return Project(
         path=path.resolve(),
         name=str(meta.get("name", path.parent.name or "socialroi project")),
