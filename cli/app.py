@@ -62,6 +62,16 @@ def _emit(report, fmt: Format, output: Path | None, inputs) -> None:
         print(f"wrote {output}", file=sys.stderr)
 
 
+def _load(project: Path, output: Path | None):
+    """Load and check a project file, and refuse an output path that is one of its inputs."""
+    from socialroi.cli.output import check_output
+    from socialroi.valuation.project import load_project
+
+    loaded = load_project(project)
+    check_output(output, loaded.input_files())
+    return loaded
+
+
 def _rates(values: list[str] | None) -> dict[str, float]:
     rates = {}
     for item in values or []:
@@ -141,12 +151,9 @@ def roi(
 ) -> None:
     """Blended and hard ROI of a project: every value component against the cost ledger."""
     from socialroi.cli.render import roi_report
-    from socialroi.valuation.project import load_project, run_project
+    from socialroi.valuation.project import run_project
 
-    from socialroi.cli.output import check_output
-
-    loaded = load_project(project)
-    check_output(output, loaded.input_files())
+    loaded = _load(project, output)
     run = run_project(loaded, seed=seed, draws=draws)
     _emit(roi_report(run), fmt, output, loaded.input_files())
 
@@ -206,16 +213,13 @@ def support(
     draws: DrawsOpt = None,
 ) -> None:
     """Support-cost savings by deflection, channel shift and measured methods, with diagnostics."""
-    from socialroi.cli.output import check_output
     from socialroi.cli.render import support_report
-    from socialroi.valuation.project import load_project
     from socialroi.valuation.support import analyse_support
 
-    loaded = load_project(project)
+    loaded = _load(project, output)
     if "support" not in loaded.sections:
         raise InputError("has no [support] section; see the bundled example (socialroi init writes a template)",
                          file=str(project))
-    check_output(output, loaded.input_files())
     analysis = analyse_support(loaded.sections["support"], currency=loaded.currency,
                                seed=loaded.seed if seed is None else seed,
                                n_draws=loaded.draws if draws is None else draws, level=loaded.level)
@@ -232,13 +236,11 @@ def simulate(
     draws: DrawsOpt = None,
 ) -> None:
     """Monte Carlo over every assumption: ROI distribution, break-even, tornado, scenarios, NPV and payback."""
-    from socialroi.cli.output import check_output
     from socialroi.cli.render import simulation_report
-    from socialroi.valuation.project import load_project, run_project
+    from socialroi.valuation.project import run_project
     from socialroi.valuation.scenarios import simulate_project
 
-    loaded = load_project(project)
-    check_output(output, loaded.input_files())
+    loaded = _load(project, output)
     n = loaded.draws if draws is None else draws
     s = loaded.seed if seed is None else seed
     tty = sys.stderr.isatty()

@@ -43,6 +43,11 @@ def rng_for(seed: int, component: str) -> np.random.Generator:
     return np.random.default_rng(np.random.SeedSequence([int(seed), tag]))
 
 
+def normal_draws(estimate: float, se: float, component: str, seed: int, n_draws: int) -> np.ndarray:
+    """Draws of an estimator's normal sampling distribution, from the component's own stream."""
+    return estimate + se * rng_for(seed, component).standard_normal(int(n_draws))
+
+
 def constant_draws(value: float, n_draws: int) -> np.ndarray:
     """Draws of a value known without uncertainty (all equal)."""
     return np.full(int(n_draws), float(value))

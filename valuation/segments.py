@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws
 from socialroi.valuation.tables import as_table
 
 KINDS = ("binary", "amount", "continuous", "count", "duration")
@@ -561,16 +561,11 @@ def _subset_ps(ps, mask, sub_engaged, sub_design, trim):
         return None
 
 
-def _draws(estimate: float, se: float, component: str, seed: int, n_draws: int) -> np.ndarray:
-    rng = rng_for(seed, component)
-    return estimate + se * rng.standard_normal(int(n_draws))
-
-
 def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, level, method) -> ValueEstimate | None:
     if o.value == "none":
         return None
     component = f"segment_{o.name}"
-    draws = _draws(e.estimate, e.se, component, seed, n_draws)
+    draws = normal_draws(e.estimate, e.se, component, seed, n_draws)
     if o.value == "retention":
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)
         how = (f"extra retained customers (effect on the engaged x {n_engaged} engaged) x annual value "
@@ -606,7 +601,7 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
     component = f"segment_{o.name}"
     note = "the interval treats the baseline hazard as known"
     if o.value == "retention":
-        draws = _draws(h.survival_difference, h.survival_difference_se, component, seed, n_draws)
+        draws = normal_draws(h.survival_difference, h.survival_difference_se, component, seed, n_draws)
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)
         point = h.survival_difference * factor
         money = draws * factor
@@ -621,7 +616,7 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
                 raise InputError(f"outcome '{o.name}': give deal_value (or a deal-size outcome to take it from)")
             deal_value = next(iter(deal_means.values()))
         deals = o.deals if o.deals is not None else engaged_events  # default: deals the engaged won
-        days = _draws(h.time_saved, h.time_saved_se, component, seed, n_draws)  # positive = closes faster
+        days = normal_draws(h.time_saved, h.time_saved_se, component, seed, n_draws)  # positive = closes faster
 
         def value(d):
             return deals * deal_value * (1 - (1 + o.discount_rate) ** (-np.asarray(d) / 365.0))

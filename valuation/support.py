@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for
 from socialroi.valuation.tables import Role, as_table
 
 METHODS = ("deflection", "channel_shift", "measured_counts", "measured_series")
@@ -290,8 +290,7 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
     if unknown:
         warnings.append(f"{unknown} ticket(s) in the log belong to no customer in the customer table and were "
                         "not counted")
-    draws = rng_for(seed, "support_measured_counts").standard_normal(int(n_draws)) * eff.tickets_avoided_se \
-        + eff.tickets_avoided
+    draws = normal_draws(eff.tickets_avoided, eff.tickets_avoided_se, "support_measured_counts", seed, n_draws)
     est = ValueEstimate.from_draws(
         "support_measured_counts", "soft", currency, eff.tickets_avoided * cost, draws * cost, level=level,
         label="Support: measured (ticket counts)",
@@ -345,8 +344,7 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
         raise t.error(f"launch {start.date()} leaves {before} week(s) before and {after} after; the series must "
                       "cover at least 8 weeks on each side of the launch", "week")
     res = interrupted_series(d, counts, start, harmonics=harmonics, level=level)
-    draws = rng_for(seed, "support_measured_series").standard_normal(int(n_draws)) * res.tickets_avoided_se \
-        + res.tickets_avoided
+    draws = normal_draws(res.tickets_avoided, res.tickets_avoided_se, "support_measured_series", seed, n_draws)
     est = ValueEstimate.from_draws(
         "support_measured_series", "soft", currency, res.tickets_avoided * cost, draws * cost, level=level,
         label="Support: measured (weekly series)",
