@@ -258,6 +258,36 @@ def simulate(
 
 
 @app.command()
+def attribution(
+    touchpoints: Annotated[Path, typer.Argument(metavar="TOUCHPOINTS", help="One row per touch: journey id, "
+                                                "timestamp, channel, converted, revenue.")],
+    social: Annotated[list[str], typer.Option(help="A social channel name (repeatable).")],
+    model: Annotated[str, typer.Option(help="Model valued as social's direct revenue: first_touch, last_touch, "
+                                       "linear, time_decay, position, markov, shapley.")] = "markov",
+    half_life: Annotated[float, typer.Option(help="Time-decay half-life in days.")] = 7.0,
+    first: Annotated[float, typer.Option(help="Position-based share of the first touch.")] = 0.4,
+    last: Annotated[float, typer.Option(help="Position-based share of the last touch.")] = 0.4,
+    order: Annotated[int, typer.Option(help="Markov chain order (1-3).")] = 1,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the interval (0: none).", min=0)] = 200,
+    currency: Annotated[str, typer.Option(help="Currency of the revenue column.")] = "USD",
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+) -> None:
+    """Credit revenue to channels by seven attribution models side by side; social's share as direct revenue."""
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import attribution_report
+    from socialroi.valuation.attribution import AttributionOptions, attribute
+    from socialroi.valuation.tables import currency_code
+
+    check_output(output, [touchpoints])
+    opts = AttributionOptions(social_channels=tuple(social), model=model, half_life_days=half_life, first=first,
+                              last=last, order=order, bootstrap=bootstrap)
+    result = attribute(touchpoints, opts, currency=currency_code(currency), seed=seed or 0)
+    _emit(attribution_report(result), fmt, output, [touchpoints])
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", help="Folder to write the template project into (created if "
                                               "missing).")],

@@ -228,6 +228,8 @@ def roi_report(run) -> Report:
         tables += _segment_tables(run.segments, chosen_only=True)
     if run.support is not None:
         tables.append(("Support savings by method", run.support.to_frame()))
+    if run.attribution is not None:
+        tables.append(("Revenue by channel and attribution model", run.attribution.to_frame()))
     return Report(
         title=title,
         facts=facts,
@@ -346,3 +348,22 @@ def simulation_report(rep, project) -> Report:
     tables.append(("Assumptions", rep.levers.drop(columns=["description"])))
     return Report(title=f"Scenario simulation: {project.name}", facts=facts, tables=tables, warnings=[],
                   data=rep.to_dict(), csv=rep.scenarios)
+
+
+def attribution_report(result) -> Report:
+    """Report of an :class:`~socialroi.valuation.attribution.AttributionResult`."""
+    e, d = result.estimate, result.diagnostics
+    lo, hi = e.interval
+    facts = [
+        ("Social revenue", f"{money(e.point, e.currency)} by the {e.assumptions['model'].replace('_', ' ')} model "
+                           f"({100 * e.level:g}% interval {lo:,.2f} to {hi:,.2f})"),
+        ("Social revenue by model", ", ".join(f"{m.replace('_', ' ')} {v:,.2f}"
+                                              for m, v in e.diagnostics["social_credit_by_model"].items())),
+        ("Journeys", f"{d['journeys']:,} ({d['converted_journeys']:,} converted, {d['mean_touches']:.2f} touches "
+                     f"on average), revenue {money(d['revenue'], e.currency)}"),
+        ("Data rules applied", f"{d['duplicate_touches_dropped']:,} duplicate touch(es) dropped, "
+                               f"{d['journeys_reordered_by_time']:,} journey(s) put in time order"),
+    ]
+    return Report(title="Attribution of revenue to channels", facts=facts,
+                  tables=[("Revenue by channel and model", result.to_frame())], warnings=list(result.warnings),
+                  data=result.to_dict(), csv=result.to_frame())

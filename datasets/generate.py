@@ -246,6 +246,55 @@ def _support(seed: int, cust: dict) -> tuple[dict[str, str], dict]:
     return files, truth
 
 
+_CHANNELS = ["linkedin", "instagram", "facebook", "tiktok", "organic search", "paid search", "email", "referral"]
+SOCIAL_CHANNELS = ["linkedin", "instagram", "facebook", "tiktok"]
+
+
+def _touchpoints(seed: int) -> tuple[str, dict]:
+    """Journeys of 1-8 touches over eight channels; social touches raise the chance of converting.
+
+    Written as a CRM export: one row per touch, conversion and revenue
+    repeated on every row of a journey, a few duplicated events and rows out
+    of time order (the reader's documented rules handle both). The truth
+    records totals and the first-touch and last-touch social credit,
+    computed here from the generated journeys.
+    """
+    rng = np.random.default_rng(seed + 3)
+    n = 6000
+    share = np.array([0.10, 0.12, 0.10, 0.06, 0.22, 0.16, 0.16, 0.08])
+    rows = []
+    total = first_social = last_social = 0.0
+    conversions = 0
+    start = np.datetime64("2026-01-01T00:00")
+    for j in range(n):
+        length = int(min(8, 1 + rng.poisson(1.6)))
+        chans = rng.choice(len(_CHANNELS), length, p=share)
+        offsets = np.sort(rng.integers(0, 60 * 24 * 90, length))  # minutes within 90 days
+        n_social = int(np.sum(chans < 4))
+        p = 1 / (1 + np.exp(-(-3.0 + 0.45 * n_social + 0.25 * length + 0.4 * np.any(chans == 5))))
+        converted = bool(rng.random() < p)
+        revenue = round(float(np.exp(5.6 + 0.6 * rng.standard_normal())), 2) if converted else 0.0
+        if converted:
+            conversions += 1
+            total += revenue
+            first_social += revenue * (chans[0] < 4)
+            last_social += revenue * (chans[-1] < 4)
+        for c, m in zip(chans, offsets):
+            t = str(start + np.timedelta64(int(m), "m")).replace("T", " ")
+            rows.append([f"J{j + 1:05d}", t, _CHANNELS[c].title() if rng.random() < 0.2 else _CHANNELS[c],
+                         "yes" if converted else "no", f"{revenue:.2f}" if converted else ""])
+        if rng.random() < 0.02:  # a duplicated event
+            rows.append(list(rows[-1]))
+    # a handful of rows out of time order, as exports give them
+    for i in range(0, len(rows) - 1, 997):
+        if rows[i][0] == rows[i + 1][0] and rows[i][1] != rows[i + 1][1]:
+            rows[i], rows[i + 1] = rows[i + 1], rows[i]
+    text = _csv(rows, ["journey_id", "timestamp", "channel", "converted", "revenue"])
+    return text, {"journeys": n, "conversions": conversions, "revenue": round(total, 6),
+                  "first_touch_social_revenue": round(first_social, 6),
+                  "last_touch_social_revenue": round(last_social, 6), "social_channels": SOCIAL_CHANNELS}
+
+
 def _csv(rows: list[list], header: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -377,6 +426,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
     customers_text, segment_truth, cust = _customers(seed)
     truth["segments"] = segment_truth
     support_files, truth["support"] = _support(seed, cust)
+    touch_text, truth["attribution"] = _touchpoints(seed)
     sup = truth["support"]
     hard = DIRECT_REVENUE + sup["channel_shift_saving"]  # channel shift is counted from the log: hard
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
@@ -538,6 +588,7 @@ value_growth = 0.05
                                       "currency"]),
         "customers.csv": customers_text,
         **support_files,
+        "touchpoints.csv": touch_text,
         "project.toml": project,
         "truth.json": json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
     }

@@ -40,6 +40,8 @@ SECTIONS: dict[str, set[str]] = {
                  "trim", "outcomes"},
     "support": SUPPORT_KEYS[""],
     "cashflows": {"years", "frequency", "discount_rate", "upfront_cost", "value_growth"},
+    "attribution": {"touchpoints", "social_channels", "model", "half_life_days", "first", "last", "order", "bootstrap",
+                    "channel_map", "columns"},
 }
 FREE_SECTIONS = {"assumptions", "scenarios"}  # keys are assumption names, checked against the run's levers
 OUTCOME_KEYS = {"name", "column", "kind", "value", "event", "horizon", "annual_value", "horizon_years", "discount_rate",
@@ -81,7 +83,7 @@ class Project:
         """Every file the project reads (for the never-overwrite-an-input check)."""
         files = [self.path]
         for key, section in self.sections.items():
-            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers"):
+            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers", "touchpoints"):
                 if name in section:
                     files.append(Path(section[name]))
             for sub in section.values():  # [support.*] tables
@@ -244,11 +246,11 @@ def load_project(path: str | Path) -> Project:
         return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
 
     sections: dict[str, dict[str, Any]] = {}
-    for section in ("traffic", "social", "costs", "direct_revenue", "segments", "support"):
+    for section in ("traffic", "social", "costs", "direct_revenue", "segments", "support", "attribution"):
         if section in data:
             sections[section] = dict(data[section])
     for section, keys in (("traffic", ("keywords", "cpc")), ("social", ("metrics", "rate_card")),
-                          ("costs", ("ledger",)), ("direct_revenue", ("file",)), ("segments", ("customers",))):
+                          ("costs", ("ledger",)), ("direct_revenue", ("file",)), ("segments", ("customers",)), ("attribution", ("touchpoints",))):
         for key in keys:
             if section in sections and key in sections[section]:
                 sections[section][key] = resolve(section, key)
@@ -265,8 +267,21 @@ def load_project(path: str | Path) -> Project:
             return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
 
         sections["support"] = _support_config(path, sections["support"], resolve_path)
-    if not ({"traffic", "social", "direct_revenue", "segments", "support"} & set(sections)):
-        raise _err(path, "no value component: add [traffic], [social], [direct_revenue], [segments] or [support]")
+    if "attribution" in sections:
+        at = sections["attribution"]
+        if "direct_revenue" in sections:
+            raise _err(path, "give direct revenue either as [direct_revenue] or derived by [attribution], not both")
+        if "touchpoints" not in at or not isinstance(at.get("social_channels"), list):
+            raise _err(path, "[attribution] needs touchpoints (a file) and social_channels (a list of channel names)")
+        for key in ("half_life_days", "first", "last"):
+            if key in at:
+                at[key] = _number(path, f"attribution.{key}", at[key], low=0)
+        for key in ("order", "bootstrap"):
+            if key in at:
+                at[key] = _number(path, f"attribution.{key}", at[key], low=0, integer=True)
+    if not ({"traffic", "social", "direct_revenue", "segments", "support", "attribution"} & set(sections)):
+        raise _err(path, "no value component: add [traffic], [social], [direct_revenue], [attribution], [segments] "
+                         "or [support]")
     if "segments" in sections:
         sections["segments"]["spec"] = _segment_spec(path, sections["segments"])
     if "direct_revenue" in sections:
@@ -347,6 +362,7 @@ class ProjectRun:
     costs: Any
     segments: Any = None
     support: Any = None
+    attribution: Any = None
 
     @property
     def components(self) -> tuple[ValueEstimate, ...]:
@@ -367,6 +383,8 @@ class ProjectRun:
             out["segments"] = {k: v for k, v in self.segments.to_dict().items() if k != "estimates"}
         if self.support is not None:
             out["support"] = self.support.to_dict()
+        if self.attribution is not None:
+            out["attribution"] = {k: v for k, v in self.attribution.to_dict().items() if k != "estimate"}
         return out
 
 
@@ -414,6 +432,15 @@ def run_project(project: Project | str | Path, *, seed: int | None = None, draws
         components.append(direct_revenue(dr.get("amount"), table=dr.get("file"), currency=project.currency,
                                          low=dr.get("low"), high=dr.get("high"), rates=project.rates,
                                          columns=dr.get("columns"), seed=seed, n_draws=n))
+    attribution = None
+    if "attribution" in s:
+        from socialroi.valuation.attribution import AttributionOptions, attribute
+
+        at = dict(s["attribution"])
+        source, columns = at.pop("touchpoints"), at.pop("columns", None)
+        attribution = attribute(source, AttributionOptions(**at), columns=columns, currency=project.currency,
+                                seed=seed, n_draws=n, level=project.level)
+        components.append(attribution.estimate)
     segments = None
     if "segments" in s:
         from socialroi.valuation.segments import analyse_segments
@@ -430,4 +457,4 @@ def run_project(project: Project | str | Path, *, seed: int | None = None, draws
     ledger = read_ledger(s["costs"]["ledger"], currency=project.currency, rates=project.rates,
                          columns=s["costs"].get("columns"), seed=seed, n_draws=n)
     roi = blend(components, ledger.total, level=project.level)
-    return ProjectRun(project, roi, traffic, ledger, segments, support)
+    return ProjectRun(project, roi, traffic, ledger, segments, support, attribution)

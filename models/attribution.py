@@ -1,0 +1,267 @@
+"""Multi-touch attribution of conversion revenue to channels.
+
+Journeys are sequences of touches (channel codes) ordered by time, each
+journey converted or not, with its revenue. Every model below splits each
+converted journey's revenue over channels, so a model's credits sum to the
+total revenue (efficiency), except ``assists``, which counts journeys.
+
+first_touch / last_touch
+    All revenue to the first / last touch.
+linear
+    Equal shares per touch.
+time_decay
+    Touch weight ``2^(-(t_last - t) / half_life)``, normalised per journey
+    (the last touch stands for the conversion time).
+position
+    Position-based: ``first`` share to the first touch, ``last`` to the last,
+    the rest split over the middle touches (40/20/40 by default); a one-touch
+    journey gives all to it, a two-touch journey splits first/last in
+    proportion to their shares.
+markov
+    Removal effect in a Markov chain of order k (default 1) over
+    start -> touches -> conversion / null, estimated from all journeys
+    (converted and not): the removal effect of a channel is the share of
+    the conversion probability lost when its states lead to null; revenue
+    is split in proportion to the removal effects.
+shapley
+    Shapley values of the coalition game ``v(S)`` = revenue of converted
+    journeys whose channel set is a subset of S, computed over all 2^n
+    coalitions by a subset-sum transform (at most 20 channels).
+assists
+    Per channel: converted journeys in which the channel appears before the
+    last touch, and their revenue (not additive across channels).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+HEURISTICS = ("first_touch", "last_touch", "linear", "time_decay", "position")
+MODELS = (*HEURISTICS, "markov", "shapley")
+MAX_SHAPLEY_CHANNELS = 20
+
+
+@dataclass(frozen=True, eq=False)
+class Journeys:
+    """Touches in compressed form.
+
+    Attributes
+    ----------
+    channels : numpy.ndarray of int
+        Channel code of each touch, journeys one after another, in time order.
+    times : numpy.ndarray of float
+        Touch times in days (any origin).
+    offsets : numpy.ndarray of int
+        Journey j's touches are ``channels[offsets[j]:offsets[j + 1]]``.
+    converted : numpy.ndarray of bool
+    revenue : numpy.ndarray of float
+        Revenue of each journey (0 when not converted).
+    names : tuple of str
+        Channel name of each code.
+    weights : numpy.ndarray, optional
+        Weight of each journey (bootstrap resampling); 1 when omitted.
+    """
+
+    channels: np.ndarray
+    times: np.ndarray
+    offsets: np.ndarray
+    converted: np.ndarray
+    revenue: np.ndarray
+    names: tuple[str, ...]
+    weights: np.ndarray | None = None
+
+    @property
+    def journey_weights(self) -> np.ndarray:
+        return np.ones(self.n_journeys) if self.weights is None else self.weights
+
+    @property
+    def weighted_revenue(self) -> np.ndarray:
+        return self.revenue if self.weights is None else self.revenue * self.weights
+
+    @property
+    def n_journeys(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def journey_of_touch(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n_journeys), self.lengths)
+
+    def reweighted(self, weights: np.ndarray) -> "Journeys":
+        """The same journeys with journey weights (a bootstrap replicate)."""
+        return Journeys(self.channels, self.times, self.offsets, self.converted, self.revenue, self.names,
+                        np.asarray(weights, dtype=float))
+
+
+def _position_in_journey(j: Journeys) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each touch within its journey, length of its journey)."""
+    jt = j.journey_of_touch()
+    pos = np.arange(len(j.channels)) - j.offsets[jt]
+    return pos, j.lengths[jt]
+
+
+def touch_weights(j: Journeys, model: str, *, half_life: float = 7.0, first: float = 0.4,
+                  last: float = 0.4) -> np.ndarray:
+    """Each touch's share of its journey's revenue under a heuristic model (shares sum to 1 per journey)."""
+    pos, length = _position_in_journey(j)
+    if model == "first_touch":
+        return (pos == 0).astype(float)
+    if model == "last_touch":
+        return (pos == length - 1).astype(float)
+    if model == "linear":
+        return 1.0 / length
+    if model == "time_decay":
+        jt = j.journey_of_touch()
+        t_last = j.times[j.offsets[1:] - 1][jt]
+        w = np.power(2.0, -(t_last - j.times) / half_life)
+        return w / np.bincount(jt, weights=w, minlength=j.n_journeys)[jt]
+    if model == "position":
+        middle = 1.0 - first - last
+        w = np.where(pos == 0, first, np.where(pos == length - 1, last, middle / np.maximum(length - 2, 1)))
+        w = np.where(length == 1, 1.0, w)
+        w = np.where(length == 2, np.where(pos == 0, first, last) / (first + last), w)
+        return w
+    raise ValueError(f"unknown heuristic model {model!r}")
+
+
+def heuristic_credit(j: Journeys, model: str, **kw) -> np.ndarray:
+    """Revenue credited to each channel (array by channel code)."""
+    jt = j.journey_of_touch()
+    w = touch_weights(j, model, **kw) * j.weighted_revenue[jt]
+    return np.bincount(j.channels, weights=w, minlength=len(j.names))
+
+
+def assists(j: Journeys) -> tuple[np.ndarray, np.ndarray]:
+    """(converted journeys assisted, their revenue) per channel: the channel appears before the last touch."""
+    pos, length = _position_in_journey(j)
+    jt = j.journey_of_touch()
+    before = (pos < length - 1) & j.converted[jt]
+    k = len(j.names)
+    pair = np.unique(jt[before] * k + j.channels[before])  # each journey counts once per channel
+    journeys, channels = pair // k, pair % k
+    return (np.bincount(channels, minlength=k).astype(float),
+            np.bincount(channels, weights=j.revenue[journeys], minlength=k))
+
+
+def _states(j: Journeys, order: int) -> tuple[np.ndarray, int]:
+    """State code of each touch: the last ``order`` channels (shorter at a journey's start)."""
+    k = len(j.names)
+    if order == 1:
+        return j.channels.astype(np.int64), k
+    pos, _ = _position_in_journey(j)
+    code = np.zeros(len(j.channels), dtype=np.int64)
+    base = k + 1  # digit 0 = "before the journey"
+    for lag in range(order):
+        shifted = np.roll(j.channels, lag) + 1
+        valid = pos >= lag
+        code = code * base + np.where(valid, shifted, 0)
+    uniq, inv = np.unique(code, return_inverse=True)
+    return inv.astype(np.int64), len(uniq)
+
+
+def markov_removal(j: Journeys, order: int = 1) -> tuple[float, np.ndarray]:
+    """(conversion probability, removal effect per channel) of the order-k Markov chain.
+
+    Transitions counted from all journeys: start -> first state, state ->
+    next state, last state -> conversion (converted journeys) or null.
+    """
+    from scipy.sparse import csr_matrix, identity
+    from scipy.sparse.linalg import spsolve
+
+    states, n_states = _states(j, order)
+    k = len(j.names)
+    # the channel of each state: the most recent channel of the touch that made it
+    state_channel = np.zeros(n_states, dtype=np.int64)
+    state_channel[states] = j.channels
+    start, conv, null = n_states, n_states + 1, n_states + 2
+    first = j.offsets[:-1]
+    last = j.offsets[1:] - 1
+    nonempty = j.lengths > 0
+    src = [np.full(nonempty.sum(), start), states[:-1][np.diff(j.journey_of_touch()) == 0], states[last[nonempty]]]
+    dst = [states[first[nonempty]], states[1:][np.diff(j.journey_of_touch()) == 0],
+           np.where(j.converted[nonempty], conv, null)]
+    jt = j.journey_of_touch()
+    wj = j.journey_weights
+    same = np.diff(jt) == 0
+    wts = np.concatenate([wj[nonempty], wj[jt[:-1][same]], wj[nonempty]])
+    src, dst = np.concatenate(src), np.concatenate(dst)
+    size = n_states + 3
+    counts = csr_matrix((wts, (src, dst)), shape=(size, size))
+    out = np.asarray(counts.sum(axis=1)).ravel()
+    transient = np.arange(n_states + 1)  # states and start
+
+    def p_conversion(removed: np.ndarray | None) -> float:
+        q = counts[transient][:, transient].tolil()
+        r = np.asarray(counts[transient][:, [conv]].todense()).ravel()
+        if removed is not None:  # transitions into removed states go to null instead
+            q[:, removed] = 0
+            r_rows = removed
+            r[r_rows] = 0
+        q = csr_matrix(q)
+        denom = np.where(out[transient] > 0, out[transient], 1.0)
+        qn = csr_matrix(q.multiply(1.0 / denom[:, None]))
+        rn = r / denom
+        absorb = spsolve((identity(len(transient), format="csc") - qn).tocsc(), rn)
+        return float(absorb[-1])  # from start
+
+    base = p_conversion(None)
+    effects = np.zeros(k)
+    if base <= 0:
+        return base, effects
+    for c in range(k):
+        removed = np.flatnonzero(state_channel == c)
+        if removed.size:
+            effects[c] = 1.0 - p_conversion(removed) / base
+    return base, effects
+
+
+def markov_credit(j: Journeys, order: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """(revenue per channel, removal effects) under the Markov model."""
+    _, effects = markov_removal(j, order)
+    total = float(j.weighted_revenue[j.converted].sum())
+    if effects.sum() <= 0:
+        return np.zeros_like(effects), effects
+    return total * effects / effects.sum(), effects
+
+
+def shapley_credit(j: Journeys) -> np.ndarray:
+    """Shapley value of each channel in the game v(S) = revenue of converted journeys with channels in S."""
+    from math import factorial
+
+    k = len(j.names)
+    if k > MAX_SHAPLEY_CHANNELS:
+        raise ValueError(f"Shapley attribution handles at most {MAX_SHAPLEY_CHANNELS} channels (found {k}); "
+                         "group rare channels first")
+    jt = j.journey_of_touch()
+    masks = np.zeros(j.n_journeys, dtype=np.int64)
+    np.bitwise_or.at(masks, jt, np.left_shift(1, j.channels.astype(np.int64)))
+    conv = j.converted & (masks > 0)
+    value = np.bincount(masks[conv], weights=j.weighted_revenue[conv], minlength=1 << k).astype(float)
+    for bit in range(k):  # zeta transform: v(S) = sum over T subset of S of r(T)
+        step = 1 << bit
+        view = value.reshape(-1, 2 * step)
+        view[:, step:] += view[:, :step]
+    sizes = np.array([bin(m).count("1") for m in range(1 << k)])
+    weight = np.array([factorial(s) * factorial(k - s - 1) / factorial(k) if s < k else 0.0 for s in range(k + 1)])
+    credit = np.zeros(k)
+    all_masks = np.arange(1 << k)
+    for c in range(k):
+        without = all_masks[(all_masks >> c) & 1 == 0]
+        credit[c] = float(np.sum(weight[sizes[without]] * (value[without | (1 << c)] - value[without])))
+    return credit
+
+
+def credit(j: Journeys, model: str, *, half_life: float = 7.0, first: float = 0.4, last: float = 0.4,
+           order: int = 1) -> np.ndarray:
+    """Revenue per channel (by code) under ``model``."""
+    if model in HEURISTICS:
+        return heuristic_credit(j, model, half_life=half_life, first=first, last=last)
+    if model == "markov":
+        return markov_credit(j, order)[0]
+    if model == "shapley":
+        return shapley_credit(j)
+    raise ValueError(f"unknown model {model!r}; use one of {', '.join(MODELS)}")

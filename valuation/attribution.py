@@ -1,0 +1,263 @@
+"""Direct revenue from touchpoint paths: what each attribution model credits to social.
+
+Input: one row per touch with a journey (or lead) id, a timestamp, a
+channel, and per journey whether it converted and its revenue (repeated on
+every row of the journey, as CRM and analytics exports give it).
+
+Rules (documented, and reported in the diagnostics):
+
+- touches are ordered by timestamp within each journey (ties keep file
+  order); journeys whose rows were out of order are counted;
+- duplicate events (same journey, timestamp and channel) are dropped and counted;
+- channel names are compared trimmed and case-folded; a ``channel_map``
+  can merge names (``{"fb" = "facebook"}``); a blank channel is an error;
+- journeys without a conversion carry no revenue but inform the Markov
+  model (they are the paths that ended in null);
+- ``converted`` and ``revenue`` must agree on every row of a journey, and a
+  non-converted journey cannot have revenue.
+
+Social's attributed revenue under the chosen model is the hard direct
+revenue component; its interval comes from a Poisson bootstrap over
+journeys (every model is re-estimated on each replicate).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, credit, markov_credit
+from socialroi.valuation.errors import InputError
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.tables import Role, as_table
+
+TOUCH_ROLES = {
+    "journey": Role(("journey_id", "Journey", "Journey ID", "Lead", "Lead ID", "user_id", "Path ID"), text=True),
+    "timestamp": Role(("timestamp", "Time", "Touch time", "Date", "Datetime"), text=True),
+    "channel": Role(("channel", "Channel", "Source", "Touchpoint"), text=True),
+    "converted": Role(("converted", "Conversion", "Won"), text=True),
+    "revenue": Role(("revenue", "Revenue", "Value", "Amount")),
+}
+
+
+@dataclass(frozen=True)
+class AttributionOptions:
+    """Options of an attribution run.
+
+    Parameters
+    ----------
+    social_channels : sequence of str
+        Channel names that are social (after ``channel_map``).
+    model : str
+        Model whose social credit becomes direct revenue (default ``markov``).
+    half_life_days : float
+        Time-decay half-life.
+    first, last : float
+        Position-based shares of the first and last touch.
+    order : int
+        Markov chain order (1 or 2).
+    bootstrap : int
+        Bootstrap replicates for the interval (0: none).
+    channel_map : mapping
+        Channel renames applied before anything else.
+    """
+
+    social_channels: Sequence[str] = ()
+    model: str = "markov"
+    half_life_days: float = 7.0
+    first: float = 0.4
+    last: float = 0.4
+    order: int = 1
+    bootstrap: int = 200
+    channel_map: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.model not in MODELS:
+            raise InputError(f"attribution model must be one of {', '.join(MODELS)}, got {self.model!r}")
+        if not self.half_life_days > 0:
+            raise InputError("half_life_days must be positive")
+        if not (0 <= self.first <= 1 and 0 <= self.last <= 1 and self.first + self.last <= 1):
+            raise InputError("position-based shares need 0 <= first, last and first + last <= 1")
+        if self.order not in (1, 2, 3):
+            raise InputError(f"Markov order must be 1, 2 or 3, got {self.order}")
+        if self.bootstrap < 0:
+            raise InputError("bootstrap must be zero or more")
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str, str] | None = None):
+    """Read a touchpoint table into :class:`Journeys`, applying the rules of the module docstring.
+
+    Returns
+    -------
+    (Journeys, dict of diagnostics)
+    """
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from socialroi.valuation.segments import _yes_no
+
+    t = as_table(source, TOUCH_ROLES, explicit=columns, name="touchpoint table")
+    n = t.n_rows
+    journey = pc.fill_null(t.text("journey"), "").to_numpy(zero_copy_only=False)
+    blank = np.flatnonzero(journey == "")
+    if blank.size:
+        raise t.error("blank journey id; every touch needs its journey", "journey", int(blank[0]) + 1)
+    raw_channel = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(t.text("channel"), "")))
+    ch = raw_channel.to_numpy(zero_copy_only=False)
+    blank = np.flatnonzero(ch == "")
+    if blank.size:
+        raise t.error("blank channel; name the channel of every touch", "channel", int(blank[0]) + 1)
+    mapping = {_fold(k): _fold(v) for k, v in dict(options.channel_map).items()}
+    if mapping:
+        ch = np.array([mapping.get(c, c) for c in ch], dtype=object)
+    times = pd.to_datetime(pd.Series(t.text("timestamp").to_pylist()), errors="coerce", utc=True)
+    bad = np.flatnonzero(times.isna().to_numpy())
+    if bad.size:
+        raise t.error(f"{t.text('timestamp')[int(bad[0])].as_py()!r} is not a date or time", "timestamp",
+                      int(bad[0]) + 1)
+    days = (times - times.min()).dt.total_seconds().to_numpy() / 86400.0
+    converted = _yes_no(t, t.columns["converted"], blank_ok=False, what="a yes/no conversion flag") == 1.0
+    revenue = t.numbers("revenue", allow_blank=True).values
+    revenue = np.where(np.isnan(revenue), 0.0, revenue)
+
+    j_codes, j_uniques = pd.factorize(journey)
+    c_codes, c_names = pd.factorize(ch, sort=True)
+    # per-journey consistency of converted and revenue
+    first_row = np.full(len(j_uniques), -1)
+    first_row[j_codes[::-1]] = np.arange(n)[::-1]
+    for values, role, what in ((converted, "converted", "conversion flag"), (revenue, "revenue", "revenue")):
+        differs = np.flatnonzero(values != values[first_row[j_codes]])
+        if differs.size:
+            raise t.error(f"journey {j_uniques[j_codes[differs[0]]]!r} has a different {what} on this row than on "
+                          f"row {first_row[j_codes[differs[0]]] + 1}; give one value per journey", role,
+                          int(differs[0]) + 1)
+    stray = np.flatnonzero((~converted) & (revenue != 0))
+    if stray.size:
+        raise t.error("revenue on a journey that did not convert; set converted or clear the revenue", "revenue",
+                      int(stray[0]) + 1)
+    order = np.lexsort((np.arange(n), days, j_codes))  # journey, then time, then file order
+    sorted_rows = order
+    jo, dayso, co = j_codes[order], days[order], c_codes[order]
+    within = jo[1:] == jo[:-1]
+    moved = within & (sorted_rows[1:] < sorted_rows[:-1])
+    journeys_reordered = int(len(np.unique(jo[1:][moved])))
+    dup = np.r_[False, within & (dayso[1:] == dayso[:-1]) & (co[1:] == co[:-1])]
+    keep = ~dup
+    jo, dayso, co = jo[keep], dayso[keep], co[keep]
+    counts = np.bincount(jo, minlength=len(j_uniques))
+    offsets = np.r_[0, np.cumsum(counts)]
+    conv_j = converted[first_row]
+    rev_j = np.where(conv_j, revenue[first_row], 0.0)
+    names = tuple(str(c) for c in c_names)
+    diag = {"touches": int(n), "journeys": int(len(j_uniques)), "converted_journeys": int(conv_j.sum()),
+            "revenue": float(rev_j.sum()), "duplicate_touches_dropped": int(dup.sum()),
+            "journeys_reordered_by_time": journeys_reordered, "channels": list(names),
+            "mean_touches": float(counts.mean())}
+    return Journeys(co.astype(np.int64), dayso, offsets, conv_j, rev_j, names), diag
+
+
+@dataclass(frozen=True, eq=False)
+class AttributionResult:
+    """Credit per channel and model, social's attributed revenue, diagnostics.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per channel: revenue credited by each model, assisted
+        conversions and assisted revenue, Markov removal effect, and whether
+        the channel is social.
+    estimate : ValueEstimate
+        Social's revenue under the chosen model (component ``"direct_revenue"``, hard).
+    diagnostics : dict
+    """
+
+    table: Any
+    estimate: ValueEstimate
+    diagnostics: Mapping[str, Any]
+    warnings: tuple[str, ...] = ()
+
+    def to_frame(self):
+        """The per-channel table."""
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary."""
+        return {"channels": self.table.to_dict(orient="records"), "estimate": self.estimate.to_dict(),
+                "diagnostics": dict(self.diagnostics), "warnings": list(self.warnings)}
+
+
+def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str, str] | None = None,
+              currency: str = "USD", seed: int = 0, n_draws: int = DEFAULT_DRAWS,
+              level: float = 0.95) -> AttributionResult:
+    """Run every attribution model and value social's share under the chosen one.
+
+    Raises
+    ------
+    InputError
+        Missing columns, blank ids or channels, unparseable timestamps,
+        inconsistent conversion or revenue within a journey, revenue on a
+        non-converted journey, no conversions at all.
+    """
+    import pandas as pd
+
+    j, diag = read_journeys(source, options, columns)
+    if diag["converted_journeys"] == 0:
+        raise InputError("no journey converted, so there is no revenue to attribute")
+    names = list(j.names)
+    social = {_fold(s) for s in options.social_channels}
+    warnings = []
+    unknown = sorted(social - set(names))
+    if unknown:
+        warnings.append(f"social channel(s) not found in the touchpoints: {', '.join(unknown)}")
+    if not social & set(names):
+        raise InputError("none of the social channels appears in the touchpoints; name them with social_channels "
+                         f"(channels found: {', '.join(names)})")
+    kw = dict(half_life=options.half_life_days, first=options.first, last=options.last, order=options.order)
+    table = pd.DataFrame({"channel": names, "social": [n in social for n in names]})
+    for model in HEURISTICS:
+        table[model] = credit(j, model, half_life=kw["half_life"], first=kw["first"], last=kw["last"])
+    markov, effects = markov_credit(j, options.order)
+    table["markov"] = markov
+    table["markov_removal_effect"] = effects
+    if len(names) <= 20:
+        table["shapley"] = credit(j, "shapley")
+    else:
+        warnings.append(f"{len(names)} channels: Shapley attribution needs 20 or fewer; group rare channels")
+    n_assist, r_assist = assists(j)
+    table["assisted_conversions"] = n_assist.astype(int)
+    table["assisted_revenue"] = r_assist
+    if options.model not in table:
+        raise InputError(f"model {options.model} is not available for these data (see the warnings)")
+    is_social = table["social"].to_numpy()
+    point = float(table.loc[is_social, options.model].sum())
+    n = int(n_draws)
+    if options.bootstrap > 0:
+        rng = rng_for(seed, "attribution_bootstrap")
+        reps = np.empty(options.bootstrap)
+        for b in range(options.bootstrap):
+            w = rng.poisson(1.0, j.n_journeys).astype(float)
+            reps[b] = credit(j.reweighted(w), options.model, **kw)[is_social].sum()
+        draws = reps[rng_for(seed, "direct_revenue").integers(0, options.bootstrap, n)]
+        how = f"; interval from a {options.bootstrap}-replicate Poisson bootstrap over journeys"
+    else:
+        draws = np.full(n, point)
+        how = ""
+    estimate = ValueEstimate.from_draws(
+        "direct_revenue", "hard", currency, point, draws, level=level, label="Direct revenue (attributed to social)",
+        method=f"revenue of converted journeys credited to social channels by the {options.model.replace('_', ' ')} "
+               f"model{how}",
+        assumptions={"model": options.model, "social_channels": sorted(social), "half_life_days":
+                     options.half_life_days, "position_first": options.first, "position_last": options.last,
+                     "markov_order": options.order},
+        diagnostics={**diag, "social_credit_by_model": {m: float(table.loc[is_social, m].sum())
+                                                        for m in (*HEURISTICS, "markov", "shapley") if m in table}},
+        warnings=tuple(warnings),
+    )
+    return AttributionResult(table, estimate, diag, tuple(warnings))
