@@ -288,6 +288,78 @@ def attribution(
 
 
 @app.command()
+def leads(
+    leads_file: Annotated[Path, typer.Argument(metavar="LEADS", help="One row per lead: score, channel, created, "
+                                               "converted_at, revenue.")],
+    social: Annotated[list[str], typer.Option(help="A social source channel (repeatable).")],
+    bands: Annotated[str, typer.Option(help="Band edges on the score: 40,70 or slow:40,medium:70,fast.")] = "",
+    costs: Annotated[Optional[Path], typer.Option(help="Cost ledger with a channel column, for cost per lead.")]
+    = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+) -> None:
+    """Lead score bands: counts, growth, conversion, days to convert, revenue, value per lead, cost per lead."""
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import leads_report
+    from socialroi.valuation.costs import read_ledger
+    from socialroi.valuation.leads import lead_cycle, parse_bands
+
+    check_output(output, [leads_file, costs])
+    channel_costs = read_ledger(costs, n_draws=1).by_channel() if costs else None
+    rep = lead_cycle(leads_file, social_channels=social, bands=parse_bands(bands), channel_costs=channel_costs)
+    _emit(leads_report(rep), fmt, output, [leads_file, costs])
+
+
+@app.command()
+def funnel(
+    funnel_file: Annotated[Path, typer.Argument(metavar="FUNNEL", help="One row per period and channel with stage "
+                                                "counts.")],
+    stages: Annotated[str, typer.Option(help="Comma-separated stage columns in funnel order (default: the "
+                                        "file's order).")] = "",
+    micro: Annotated[Optional[Path], typer.Option(help="Posts or periods with conversions and micro-action "
+                                                  "counts.")] = None,
+    actions: Annotated[str, typer.Option(help="Comma-separated micro-action columns.")] = "likes,shares,comments,clicks",
+    conversion_value: Annotated[Optional[float], typer.Option(help="Value of one conversion (for micro-action "
+                                                              "values).")] = None,
+    exposure: Annotated[Optional[str], typer.Option(help="Exposure column (e.g. impressions) as offset.")] = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+) -> None:
+    """Funnel conversion by stage, channel and period, the bottleneck, and the money value of micro actions."""
+    from dataclasses import replace
+
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import funnel_report
+    from socialroi.valuation.funnel import funnel as run_funnel
+    from socialroi.valuation.funnel import micro_action_values
+
+    check_output(output, [funnel_file, micro])
+    rep = run_funnel(funnel_file, [s.strip() for s in stages.split(",") if s.strip()] or None)
+    if micro is not None:
+        if conversion_value is None:
+            raise InputError("--micro needs --conversion-value (the money value of one conversion)")
+        rep = replace(rep, micro=micro_action_values(micro, [a.strip() for a in actions.split(",") if a.strip()],
+                                                     value_per_conversion=conversion_value, exposure=exposure))
+    _emit(funnel_report(rep), fmt, output, [funnel_file, micro])
+
+
+@app.command()
+def selling(
+    activity: Annotated[Path, typer.Argument(metavar="ACTIVITY", help="One row per rep and period.")],
+    messages: Annotated[Optional[Path], typer.Option(help="Message log: rep, received, replied.")] = None,
+    fmt: FormatOpt = Format.text,
+    output: OutputOpt = None,
+) -> None:
+    """Social-selling metrics per rep and team: SSI trend, network growth, engagement, referrals, responses."""
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import selling_report
+    from socialroi.valuation.selling import selling_metrics
+
+    check_output(output, [activity, messages])
+    _emit(selling_report(selling_metrics(activity, messages)), fmt, output, [activity, messages])
+
+
+@app.command()
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", help="Folder to write the template project into (created if "
                                               "missing).")],

@@ -367,3 +367,35 @@ def attribution_report(result) -> Report:
     return Report(title="Attribution of revenue to channels", facts=facts,
                   tables=[("Revenue by channel and model", result.to_frame())], warnings=list(result.warnings),
                   data=result.to_dict(), csv=result.to_frame())
+
+
+def leads_report(rep) -> Report:
+    """Report of a :class:`~socialroi.valuation.leads.LeadReport`."""
+    b = rep.bands
+    facts = [("Bands", ", ".join(f"{r.band}: {int(r.leads):,} leads ({r.group})" for r in b.itertuples()
+                                 if r.leads))]
+    return Report(title="Lead score bands and the lead cycle", facts=facts,
+                  tables=[("By band and channel group (value per lead = conversion rate x average revenue)", b),
+                          ("By channel, with cost per lead", rep.channels),
+                          ("By band, group and month", rep.monthly)],
+                  warnings=list(rep.warnings), data=rep.to_dict(), csv=b)
+
+
+def funnel_report(rep) -> Report:
+    """Report of a :class:`~socialroi.valuation.funnel.FunnelReport`."""
+    tables = [("Bottleneck per channel (latest period)", rep.bottlenecks),
+              ("Stage-to-stage conversion", rep.conversions)]
+    if rep.micro is not None:
+        tables.insert(1, ("Value of one micro action (Poisson GLM, average marginal effect)", rep.micro))
+    return Report(title="Funnel and micro actions", facts=[], tables=tables, warnings=list(rep.warnings),
+                  data=rep.to_dict(), csv=rep.conversions)
+
+
+def selling_report(rep) -> Report:
+    """Report of a :class:`~socialroi.valuation.selling.SellingReport`."""
+    tables = [("Per rep", rep.reps), ("Per team", rep.teams)]
+    if rep.response_by_hour is not None:
+        tables += [("Response by hour of receipt", rep.response_by_hour),
+                   ("Response by weekday", rep.response_by_weekday)]
+    return Report(title="Social selling", facts=[("Reps", f"{len(rep.reps):,} in {len(rep.teams):,} team(s)")],
+                  tables=tables, warnings=list(rep.warnings), data=rep.to_dict(), csv=rep.reps)

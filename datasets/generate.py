@@ -295,6 +295,88 @@ def _touchpoints(seed: int) -> tuple[str, dict]:
                   "last_touch_social_revenue": round(last_social, 6), "social_channels": SOCIAL_CHANNELS}
 
 
+_LEAD_CHANNELS = ["linkedin", "instagram", "facebook", "organic search", "paid search", "email", "referral"]
+_MICRO_BETA = {"likes": 0.004, "shares": 0.03, "comments": 0.01, "clicks": 0.02}
+
+
+def _sales(seed: int) -> tuple[dict[str, str], dict]:
+    """Leads with scores, a monthly funnel per channel, posts with micro actions, rep activity and messages."""
+    rng = np.random.default_rng(seed + 4)
+    months = [f"2026-{m:02d}" for m in range(1, 11)]
+    # leads
+    n = 2500
+    score = np.round(100 * rng.beta(2, 2.2, n)).astype(int)
+    chan = rng.choice(len(_LEAD_CHANNELS), n, p=[0.14, 0.12, 0.1, 0.22, 0.18, 0.14, 0.1])
+    created = np.datetime64("2026-01-01") + rng.integers(0, 300, n).astype("timedelta64[D]")
+    p_conv = 1 / (1 + np.exp(-(-3.5 + 0.05 * score)))
+    conv = rng.random(n) < p_conv
+    days = np.ceil(rng.exponential(60 - 0.4 * score)).astype(int) + 1
+    revenue = np.round(np.exp(7.2 + 0.01 * score + 0.4 * rng.standard_normal(n)), 2)
+    lead_rows = [[f"L{i + 1:05d}", int(score[i]), _LEAD_CHANNELS[chan[i]], str(created[i]),
+                  str(created[i] + np.timedelta64(int(days[i]), "D")) if conv[i] else "",
+                  f"{revenue[i]:.2f}" if conv[i] else ""] for i in range(n)]
+    band = np.where(score < 40, "slow", np.where(score < 70, "medium", "fast"))
+    lead_truth = {b: {"leads": int(np.sum(band == b)), "conversions": int(np.sum((band == b) & conv)),
+                      "revenue": round(float(np.sum(revenue[(band == b) & conv])), 6)} for b in ("slow", "medium", "fast")}
+    # funnel: LinkedIn's qualified-lead rate halves in the last month
+    fun_rows = []
+    for ch, reach0 in (("linkedin", 40000), ("instagram", 90000), ("facebook", 70000), ("email", 15000),
+                       ("paid search", 30000)):
+        for k, m in enumerate(months):
+            reach = int(reach0 * (1 + 0.02 * k) * rng.uniform(0.95, 1.05))
+            clicks = int(reach * rng.uniform(0.018, 0.022))
+            q_rate = 0.12 if not (ch == "linkedin" and k == len(months) - 1) else 0.06
+            qualified = int(clicks * q_rate * rng.uniform(0.95, 1.05))
+            won = int(qualified * rng.uniform(0.18, 0.22))
+            fun_rows.append([m, ch, reach, clicks, qualified, won])
+    # posts with micro actions
+    n_posts = 400
+    acts = {"likes": rng.poisson(60, n_posts), "shares": rng.poisson(6, n_posts), "comments": rng.poisson(10, n_posts),
+            "clicks": rng.poisson(25, n_posts)}
+    impressions = rng.integers(2000, 20000, n_posts)
+    mu = (impressions / 10000) * np.exp(-1.2 + sum(_MICRO_BETA[a] * acts[a] for a in acts))
+    conversions = rng.poisson(mu)
+    post_rows = [[f"P{i + 1:04d}", int(impressions[i]), *(int(acts[a][i]) for a in acts), int(conversions[i])]
+                 for i in range(n_posts)]
+    micro_truth = {a: round(float(mu.mean() * b), 8) for a, b in _MICRO_BETA.items()}
+    # social selling
+    reps = [("Ingrid", "Oslo"), ("Jonas", "Oslo"), ("Sigrid", "Oslo"), ("Anna", "Riga"), ("Janis", "Riga"),
+            ("Layla", "Dubai"), ("Omid", "Dubai"), ("Dace", "Riga")]
+    act_rows, msg_rows = [], []
+    for r, (name, team) in enumerate(reps):
+        ssi0, conn = rng.uniform(35, 70), int(rng.integers(300, 1500))
+        followers = int(conn * rng.uniform(0.8, 1.6))
+        for k, m in enumerate(months):
+            inbound = int(rng.poisson(8 + r))
+            conn += inbound + int(rng.poisson(5))
+            followers += int(rng.poisson(12))
+            imp = int(rng.integers(3000, 15000))
+            eng = int(imp * rng.uniform(0.01, 0.05))
+            received = int(rng.poisson(25))
+            act_rows.append([name, team, m, round(ssi0 + 0.8 * k * (1 if r % 3 else -0.5) + rng.normal(0, 1), 1),
+                             conn, inbound, followers, imp, eng, int(eng * rng.uniform(0.1, 0.3)),
+                             int(rng.poisson(1.2)), int(rng.poisson(6)), received,
+                             int(received * rng.uniform(0.6, 0.98))])
+        for _ in range(40):
+            day = np.datetime64("2026-03-02") + np.timedelta64(int(rng.integers(0, 60)), "D")
+            at = day + np.timedelta64(int(rng.integers(7, 20)), "h") + np.timedelta64(int(rng.integers(0, 60)), "m")
+            reply = "" if rng.random() < 0.15 else str(at + np.timedelta64(int(rng.exponential(180)) + 5, "m"))
+            msg_rows.append([name, str(at).replace("T", " "), reply.replace("T", " ")])
+    files = {
+        "leads.csv": _csv(lead_rows, ["lead_id", "score", "channel", "created", "converted_at", "revenue"]),
+        "funnel.csv": _csv(fun_rows, ["period", "channel", "reach", "link_clicks", "qualified_leads", "won_deals"]),
+        "posts.csv": _csv(post_rows, ["post_id", "impressions", *acts, "conversions"]),
+        "selling_activity.csv": _csv(act_rows, ["rep", "team", "period", "ssi", "connections", "inbound_connections",
+                                                "followers", "impressions", "engagements", "clicks", "referrals",
+                                                "conversations_started", "messages_received", "messages_replied"]),
+        "messages.csv": _csv(msg_rows, ["rep", "received", "replied"]),
+    }
+    truth = {"leads_by_band": lead_truth, "funnel_bottleneck": {"channel": "linkedin", "stage": "qualified_leads",
+                                                                "period": months[-1]},
+             "micro_action_conversions_per_action": micro_truth}
+    return files, truth
+
+
 def _csv(rows: list[list], header: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -427,6 +509,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
     truth["segments"] = segment_truth
     support_files, truth["support"] = _support(seed, cust)
     touch_text, truth["attribution"] = _touchpoints(seed)
+    sales_files, truth["sales"] = _sales(seed)
     sup = truth["support"]
     hard = DIRECT_REVENUE + sup["channel_shift_saving"]  # channel shift is counted from the log: hard
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
@@ -589,6 +672,7 @@ value_growth = 0.05
         "customers.csv": customers_text,
         **support_files,
         "touchpoints.csv": touch_text,
+        **sales_files,
         "project.toml": project,
         "truth.json": json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
     }

@@ -45,6 +45,7 @@ LEDGER_ROLES: dict[str, Role] = {
     "low": Role(("Low", "Amount low", "Min"), required=False),
     "high": Role(("High", "Amount high", "Max"), required=False),
     "currency": Role(("Currency",), required=False, text=True),
+    "channel": Role(("Channel", "Marketing channel"), required=False, text=True),
 }
 
 
@@ -81,6 +82,11 @@ class CostLedger:
         frame = frame.reset_index().sort_values(["amount", "category"], ascending=[False, True], kind="stable")
         frame["share"] = frame["amount"] / frame["amount"].sum() if frame["amount"].sum() else 0.0
         return frame[["category", "amount", "share", "lines"]].reset_index(drop=True)
+
+    def by_channel(self) -> dict[str, float]:
+        """Cost per marketing channel, from the ledger's optional channel column (lines without one left out)."""
+        named = self.lines[self.lines["channel"] != ""]
+        return {str(k): float(v) for k, v in named.groupby("channel")["amount"].sum().items()}
 
     def to_frame(self):
         """The ledger lines."""
@@ -175,6 +181,8 @@ def read_ledger(
     if "" in categories:
         raise table.error("blank category; name what the cost is for", "category", categories.index("") + 1)
     items = pc.fill_null(table.text("item"), "").to_pylist() if table.has("item") else [""] * n
+    channels = ([" ".join(c.split()).casefold() for c in pc.fill_null(table.text("channel"), "").to_pylist()]
+                if table.has("channel") else [""] * n)
 
     factor, reporting = table.currency_factors(currency_code(currency) if currency else None, rates)
     reporting = reporting or "USD"
@@ -191,7 +199,7 @@ def read_ledger(
     draws += float(computed[np.setdiff1d(np.arange(n), uncertain)].sum())
     lines = pd.DataFrame({
         "category": categories, "item": items, "amount": computed, "low": lo, "high": hi,
-        "hours": hours, "hourly_rate": rate * factor,
+        "hours": hours, "hourly_rate": rate * factor, "channel": channels,
     })
     estimate = ValueEstimate.from_draws(
         "costs", "hard", reporting, total, draws, label="Costs",
