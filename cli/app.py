@@ -359,6 +359,54 @@ def selling(
     _emit(selling_report(selling_metrics(activity, messages)), fmt, output, [activity, messages])
 
 
+class ReportFormat(str, Enum):
+    """Report formats."""
+
+    html = "html"
+    xlsx = "xlsx"
+    markdown = "markdown"
+
+
+@app.command()
+def report(
+    project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file (TOML).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Report file to write (atomically).")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html (self-contained), xlsx or markdown.")]
+    = ReportFormat.html,
+    seed: SeedOpt = None,
+    draws: DrawsOpt = None,
+) -> None:
+    """Client-ready report of a project: HTML with charts, an Excel workbook, or Markdown."""
+    from socialroi.cli.output import write_atomic
+    from socialroi.valuation.project import run_project
+
+    loaded = _load(project, output)
+    run = run_project(loaded, seed=seed, draws=draws)
+    simulation = None
+    if loaded.sections.get("simulation", {}).get("assumptions"):
+        from socialroi.valuation.scenarios import simulate_project
+
+        simulation = simulate_project(run, n_draws=loaded.draws if draws is None else draws,
+                                      seed=loaded.seed if seed is None else seed)
+    if fmt == ReportFormat.html:
+        from socialroi.valuation.report import build_html
+
+        write_atomic(output, build_html(run, simulation, locale=loaded.locale))
+    elif fmt == ReportFormat.markdown:
+        from socialroi.cli.render import render, roi_report
+
+        write_atomic(output, render(roi_report(run), "markdown"))
+    else:
+        import io
+
+        from socialroi.valuation.workbook import build_workbook
+
+        buffer = io.BytesIO()
+        build_workbook(run, simulation).save(buffer)
+        write_atomic(output, buffer.getvalue())
+    print(f"wrote {output}", file=sys.stderr)
+
+
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(metavar="DIRECTORY", help="Folder to write the template project into (created if "

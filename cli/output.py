@@ -32,8 +32,8 @@ def check_output(output: Path | None, inputs: Iterable[Path | str | None]) -> No
         raise InputError("the folder for --output does not exist; create it first", file=str(output))
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8) to ``path`` via a temporary file and a rename.
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` via a temporary file and a rename.
 
     A reader never sees a half-written file, and a failure leaves any
     previous file as it was. A path that exists and is not a regular file
@@ -47,14 +47,19 @@ def write_atomic(path: Path, text: str) -> None:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         mode = None
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     if mode is not None and not stat.S_ISREG(mode):
-        with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with open(path, "wb") as fh:
+            fh.write(raw)
         return
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        umask = os.umask(0)
+        os.umask(umask)
+        # mkstemp makes the file private; give it the permissions a normally created file gets
+        os.chmod(tmp, (mode & 0o777) if mode is not None else 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -28,7 +28,7 @@ SUPPORT_KEYS = {
 SUPPORT_FILES = {"channel_shift": ("tickets", "channel_costs"), "measured_counts": ("customers", "tickets"),
                  "measured_series": ("weekly",)}
 SECTIONS: dict[str, set[str]] = {
-    "project": {"name", "currency", "period", "seed", "draws"},
+    "project": {"name", "currency", "period", "seed", "draws", "locale"},
     "currency": {"rates"},
     "traffic": {"keywords", "cpc", "replacement_share", "brand_terms", "brand_regex", "unmatched", "impute_cpc",
                 "cpc_point", "cpc_unit", "cpc_duplicates", "fold_diacritics", "country", "top", "coverage_warning",
@@ -78,6 +78,7 @@ class Project:
     level: float
     rates: Mapping[str, float]
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    locale: str = "en"
 
     def input_files(self) -> list[Path]:
         """Every file the project reads (for the never-overwrite-an-input check)."""
@@ -339,6 +340,7 @@ def load_project(path: str | Path) -> Project:
         draws=_number(path, "project.draws", meta.get("draws", DEFAULT_DRAWS), low=100, high=10_000_000, integer=True),
         level=DEFAULT_LEVEL,
         rates=rates,
+        locale=str(meta.get("locale", "en")),
         sections=sections,
     )
 

@@ -463,6 +463,7 @@ class SimulationReport:
     seed: int
     currency: str
     levers: Any
+    roi_sample: Any = None  # blended ROI of the first 100,000 base-case draws (for histograms)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
@@ -516,7 +517,8 @@ def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], 
                             "value": canon.fixed.get(k, v.base), "description": v.description}
                            for k, v in model.levers.items() if not v.description.startswith("alias of")])
     return SimulationReport(sim.summary(), break_even(model, base), torn, roi0, importance(sim),
-                            pd.DataFrame(rows), table, summary, n_draws, seed, run.roi.currency, levers)
+                            pd.DataFrame(rows), table, summary, n_draws, seed, run.roi.currency, levers,
+                            sim.blended_roi[:100_000].copy())
 
 
 def _row(sim: Simulation) -> dict[str, float]:

@@ -1,0 +1,158 @@
+"""The HTML report, the Excel workbook and the charts, checked for content as a person would read them."""
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+
+import pytest
+
+from socialroi.datasets import example_project
+from socialroi.valuation.project import run_project
+from socialroi.valuation.report import NumberFormat, build_html
+from socialroi.valuation.scenarios import simulate_project
+from socialroi.valuation.workbook import build_workbook, safe_text
+
+
+@pytest.fixture(scope="module")
+def example():
+    run = run_project(example_project(), draws=2000)
+    return run, simulate_project(run, n_draws=5000, seed=1)
+
+
+class Svgs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.svgs, self.current, self.tags = [], None, []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "svg":
+            self.current = {"class": dict(attrs).get("class", ""), "rects": 0, "circles": 0, "text": []}
+        elif self.current is not None and tag in ("rect", "circle"):
+            self.current[tag + "s"] += 1
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.svgs.append(self.current)
+            self.current = None
+
+    def handle_data(self, data):
+        if self.current is not None and data.strip():
+            self.current["text"].append(data.strip())
+
+
+def test_html_is_self_contained_and_complete(example):
+    run, sim = example
+    html = build_html(run, sim)
+    assert "<script" not in html.lower()
+    assert not re.search(r"(src|href)=\"https?:", html) and "@import" not in html
+    for section in ("summary", "waterfall", "components", "traffic", "segments", "support", "simulation", "warnings",
+                    "methodology"):
+        assert f'<section id="{section}"' in html
+    for formula in ("ROI = (value − cost) / cost × 100", "replacement share × Σ", "Tornado"):
+        assert formula in html
+    p = Svgs()
+    p.feed(html)
+    kinds = {s["class"].split()[-1]: s for s in p.svgs}
+    assert set(kinds) >= {"waterfall", "forest", "histogram", "tornado", "bars"}
+    wf = kinds["waterfall"]
+    # one bar per component, then costs and net
+    assert wf["rects"] == len(run.roi.components) + 2
+    assert any("Net value" in t for t in wf["text"]) and any(t.startswith("Costs") for t in wf["text"])
+    assert kinds["forest"]["circles"] == int(run.segments.effects["available"].sum())
+    assert kinds["tornado"]["rects"] == min(12, len(sim.tornado))
+    assert kinds["histogram"]["rects"] == 40
+
+
+def test_locale_and_right_to_left_names(example, tmp_path):
+    assert NumberFormat("lv", "EUR").money(1234.5) == "1\u00a0234,50\u00a0EUR"
+    assert NumberFormat("nb", "NOK").money(-1234567.891) == "-1\u00a0234\u00a0567,89\u00a0NOK"
+    assert NumberFormat("en", "USD").money(1234.5) == "1,234.50\u00a0USD"
+    run, _ = example
+    html = build_html(run, None, locale="lv")
+    assert 'lang="lv"' in html and "\u00a0EUR" in html and ",50\u00a0EUR" in html or ",00\u00a0EUR" in html
+    # Persian and Arabic keywords arrive in the top-keywords table, isolated for bidi rendering
+    fa = [k for k in run.traffic.top_keywords["keyword"] if re.search("[\u0600-\u06ff]", k)]
+    for k in fa:
+        assert f"<bdi>{k}</bdi>" in html
+
+
+def test_workbook_numbers_formats_and_formula_neutralisation(example, tmp_path):
+    from openpyxl import load_workbook
+
+    run, sim = example
+    wb = build_workbook(run, sim)
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    back = load_workbook(path)
+    assert {"Summary", "Components", "Costs", "Assumptions", "Top keywords", "Simulation", "Scenarios"} <= set(
+        back.sheetnames)
+    summary = {r[0].value: r[1] for r in back["Summary"].iter_rows(min_row=2) if r[0].value and r[1].value is not None}
+    assert isinstance(summary["Total cost"].value, (int, float)) and summary["Total cost"].data_type == "n"
+    assert summary["Total cost"].value == pytest.approx(run.roi.total_cost)
+    assert summary["Blended ROI"].number_format == "0.0%"
+    assert summary["Net value"].number_format == "#,##0.00"
+    comps = back["Components"]
+    values = [r[3].value for r in comps.iter_rows(min_row=2)]
+    assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+    for text in ("=HYPERLINK(\"http://x\")", "+1", "-cmd", "@SUM(A1)"):
+        assert safe_text(text) == "'" + text
+    assert safe_text("plain") == "plain"
+
+
+def test_hostile_keyword_stays_text_in_the_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    (tmp_path / "k.csv").write_text('Query,Clicks\n"=HYPERLINK(""http://evil"",""x"")",10\n@SUM(1),5\n')
+    (tmp_path / "c.csv").write_text('Keyword,CPC\n"=HYPERLINK(""http://evil"",""x"")",2\n@SUM(1),1\n')
+    (tmp_path / "costs.csv").write_text("category,amount\nads,10\n")
+    (tmp_path / "p.toml").write_text('[project]\ndraws = 200\n[traffic]\nkeywords = "k.csv"\ncpc = "c.csv"\n'
+                                     '[costs]\nledger = "costs.csv"\n')
+    wb = build_workbook(run_project(tmp_path / "p.toml"))
+    wb.save(tmp_path / "r.xlsx")
+    cells = [c for row in load_workbook(tmp_path / "r.xlsx")["Top keywords"].iter_rows() for c in row]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    assert all(c.data_type != "f" for c in cells)
+    assert any(t.startswith("'=HYPERLINK") for t in texts) and any(t.startswith("'@SUM") for t in texts)
+
+
+def _chromium():
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.slow
+def test_report_renders_in_a_real_browser(example, tmp_path):
+    browser = _chromium()
+    if not browser:
+        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
+    run, sim = example
+    page = tmp_path / "report.html"
+    page.write_text(build_html(run, sim, locale="nb"), encoding="utf-8")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    shot = tmp_path / "report.png"
+    done = subprocess.run([browser, *flags, "--window-size=1100,2400", f"--screenshot={shot}", page.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert shot.exists() and shot.stat().st_size > 20_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=120)
+    assert dom.returncode == 0 and "Uncaught" not in dom.stderr
+    p = Svgs()
+    p.feed(dom.stdout)
+    assert len(p.svgs) >= 5 and all(s["rects"] + s["circles"] > 0 for s in p.svgs)
+    assert "Value waterfall" in dom.stdout and "Segment lifts" in dom.stdout
+
+
+@pytest.mark.slow
+def test_workbook_opens_in_libreoffice(example, tmp_path):
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed here")
+    run, sim = example
+    build_workbook(run, sim).save(tmp_path / "r.xlsx")
+    done = subprocess.run([office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
+                           str(tmp_path / "r.xlsx")], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0 and (tmp_path / "r.csv").exists()

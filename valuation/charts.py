@@ -1,0 +1,152 @@
+"""Small, dependency-free SVG charts for the HTML report.
+
+Each function returns one ``<svg>`` element as text, with a ``<title>`` and
+text labels, so a report opens offline and a test can read what a chart
+shows. Text from input data is escaped; labels sit in ``<text>`` elements
+with ``direction`` left to the browser (Arabic and Persian names render
+right to left).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from html import escape
+
+WIDTH = 760
+COLOURS = {"hard": "#2b6cb0", "soft": "#38a169", "cost": "#c53030", "net": "#2d3748", "neutral": "#718096"}
+
+
+def _scale(lo: float, hi: float, a: float, b: float) -> Callable[[float], float]:
+    if hi == lo:
+        hi = lo + 1.0
+    return lambda v: a + (v - lo) / (hi - lo) * (b - a)
+
+
+def _short(label: str, n: int = 34) -> str:
+    """A label that fits the label column (the full text stays in the element's tooltip)."""
+    label = str(label)
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
+def _svg(title: str, height: int, body: list[str], cls: str) -> str:
+    return (f'<svg class="chart {cls}" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{"".join(body)}</svg>')
+
+
+def waterfall(title: str, steps: Sequence[tuple[str, float, str]], fmt: Callable[[float], str]) -> str:
+    """Bars that start where the previous one ended: components (+), costs (-), then the net total.
+
+    ``steps`` are (label, amount, kind) with kind hard, soft, cost or net; a
+    net step is drawn from zero.
+    """
+    running, spans = 0.0, []
+    for label, amount, kind in steps:
+        if kind == "net":
+            spans.append((label, 0.0, amount, kind, amount))
+        else:
+            spans.append((label, running, running + amount, kind, amount))
+            running += amount
+    lo = min(0.0, *(min(a, b) for _, a, b, _, _ in spans))
+    hi = max(0.0, *(max(a, b) for _, a, b, _, _ in spans))
+    left, right = 230, WIDTH - 110
+    x = _scale(lo, hi, left, right)
+    row = 30
+    height = 40 + row * len(spans)
+    body = [f'<line x1="{x(0):.1f}" y1="20" x2="{x(0):.1f}" y2="{height - 10}" stroke="#a0aec0"/>']
+    for i, (label, a, b, kind, amount) in enumerate(spans):
+        y = 25 + i * row
+        x0, x1 = sorted((x(a), x(b)))
+        body.append(f'<rect class="bar {kind}" x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 1):.1f}" height="{row - 8}" '
+                    f'fill="{COLOURS[kind]}"><title>{escape(label)}: {escape(fmt(amount))}</title></rect>')
+        body.append(f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end" font-size="12">'
+                    f'{escape(_short(label))}</text>')
+        body.append(f'<text class="value" x="{x1 + 6:.1f}" y="{y + 16}" font-size="12">{escape(fmt(amount))}</text>')
+    return _svg(title, height, body, "waterfall")
+
+
+def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Callable[[float], str]) -> str:
+    """Point estimates with interval whiskers, one row each, and a zero line."""
+    vals = [v for _, e, lo, hi in rows for v in (e, lo, hi) if math.isfinite(v)]
+    lo_all, hi_all = min([0.0, *vals]), max([0.0, *vals])
+    left, right = 260, WIDTH - 120
+    x = _scale(lo_all, hi_all, left, right)
+    row = 24
+    height = 40 + row * len(rows)
+    body = [f'<line x1="{x(0):.1f}" y1="15" x2="{x(0):.1f}" y2="{height - 10}" stroke="#a0aec0" stroke-dasharray="4"/>']
+    for i, (label, est, lo, hi) in enumerate(rows):
+        y = 28 + i * row
+        body.append(f'<text class="label" x="{left - 8}" y="{y + 4}" text-anchor="end" font-size="12">'
+                    f'{escape(_short(label))}</text>')
+        if not all(math.isfinite(v) for v in (est, lo, hi)):
+            body.append(f'<text x="{left}" y="{y + 4}" font-size="12" fill="#718096">not available</text>')
+            continue
+        body.append(f'<line class="interval" x1="{x(lo):.1f}" y1="{y}" x2="{x(hi):.1f}" y2="{y}" stroke="#2d3748" '
+                    'stroke-width="2"/>')
+        body.append(f'<circle class="point" cx="{x(est):.1f}" cy="{y}" r="4" fill="#2b6cb0"><title>{escape(label)}: '
+                    f'{escape(fmt(est))} [{escape(fmt(lo))}, {escape(fmt(hi))}]</title></circle>')
+        body.append(f'<text class="value" x="{right + 8}" y="{y + 4}" font-size="11">{escape(fmt(est))}</text>')
+    return _svg(title, height, body, "forest")
+
+
+def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], str], kind: str = "neutral") -> str:
+    """Horizontal bars from zero, one per (label, value)."""
+    if not rows:
+        return _svg(title, 30, ['<text x="10" y="20" font-size="12">no data</text>'], "bars")
+    lo = min(0.0, *(v for _, v in rows))
+    hi = max(0.0, *(v for _, v in rows))
+    left, right = 230, WIDTH - 110
+    x = _scale(lo, hi, left, right)
+    row = 26
+    height = 30 + row * len(rows)
+    body = []
+    for i, (label, v) in enumerate(rows):
+        y = 15 + i * row
+        x0, x1 = sorted((x(0), x(v)))
+        body.append(f'<rect class="bar {kind}" x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 1):.1f}" height="{row - 8}" '
+                    f'fill="{COLOURS[kind]}"><title>{escape(label)}: {escape(fmt(v))}</title></rect>')
+        body.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" font-size="12">'
+                    f'{escape(_short(label))}</text>')
+        body.append(f'<text class="value" x="{x1 + 6:.1f}" y="{y + 14}" font-size="12">{escape(fmt(v))}</text>')
+    return _svg(title, height, body, "bars")
+
+
+def histogram(title: str, values, fmt: Callable[[float], str], bins: int = 40, marker: float | None = 0.0) -> str:
+    """Histogram of draws, with an optional vertical marker (e.g. ROI = 0)."""
+    import numpy as np
+
+    counts, edges = np.histogram(np.asarray(values, dtype=float), bins=bins)
+    left, right, top, bottom = 60, WIDTH - 20, 20, 220
+    x = _scale(float(edges[0]), float(edges[-1]), left, right)
+    y = _scale(0.0, float(counts.max() or 1), bottom, top)
+    body = []
+    for c, a, b in zip(counts, edges[:-1], edges[1:]):
+        body.append(f'<rect class="bin" x="{x(a):.1f}" y="{y(c):.1f}" width="{max(x(b) - x(a) - 1, 0.5):.1f}" '
+                    f'height="{bottom - y(c):.1f}" fill="{COLOURS["soft"] if a >= 0 else COLOURS["cost"]}"/>')
+    if marker is not None and edges[0] <= marker <= edges[-1]:
+        body.append(f'<line x1="{x(marker):.1f}" y1="{top}" x2="{x(marker):.1f}" y2="{bottom}" stroke="#2d3748" '
+                    'stroke-dasharray="4"/>')
+    body.append(f'<text class="axis" x="{left}" y="{bottom + 18}" font-size="11">{escape(fmt(float(edges[0])))}</text>')
+    body.append(f'<text class="axis" x="{right}" y="{bottom + 18}" font-size="11" text-anchor="end">'
+                f'{escape(fmt(float(edges[-1])))}</text>')
+    return _svg(title, bottom + 30, body, "histogram")
+
+
+def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], base: float,
+                  fmt: Callable[[float], str]) -> str:
+    """One bar per assumption from its P10 outcome to its P90 outcome, around the base value."""
+    vals = [v for _, a, b in rows for v in (a, b)] + [base]
+    left, right = 280, WIDTH - 90
+    x = _scale(min(vals), max(vals), left, right)
+    row = 24
+    height = 40 + row * len(rows)
+    body = [f'<line x1="{x(base):.1f}" y1="15" x2="{x(base):.1f}" y2="{height - 10}" stroke="#2d3748"/>']
+    for i, (label, a, b) in enumerate(rows):
+        yy = 20 + i * row
+        x0, x1 = sorted((x(a), x(b)))
+        body.append(f'<rect class="bar" x="{x0:.1f}" y="{yy}" width="{max(x1 - x0, 1):.1f}" height="{row - 8}" '
+                    f'fill="{COLOURS["hard"]}"><title>{escape(label)}: {escape(fmt(a))} to {escape(fmt(b))}</title>'
+                    '</rect>')
+        body.append(f'<text class="label" x="{left - 8}" y="{yy + 13}" text-anchor="end" font-size="11">'
+                    f'{escape(_short(label))}</text>')
+    return _svg(title, height, body, "tornado")
