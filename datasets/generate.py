@@ -615,6 +615,18 @@ launch = "{truth["support"]["series_launch"]}"
 [costs]
 ledger = "costs.csv"
 
+# --- lead cycle and funnel (shown in socialroi report) ---------------------------------------------
+[leads]
+file = "leads.csv"
+social_channels = ["linkedin", "instagram", "facebook"]
+
+[funnel]
+file = "funnel.csv"
+micro = "posts.csv"
+actions = ["likes", "shares", "comments", "clicks"]
+conversion_value = 450
+exposure = "impressions"
+
 # --- scenarios for finance: socialroi simulate project.toml ---------------------------------------
 [assumptions]
 "traffic.replacement_share" = {{ dist = "triangular", low = 0.6, mode = 0.8, high = 0.95 }}

@@ -47,8 +47,8 @@ def test_html_is_self_contained_and_complete(example):
     html = build_html(run, sim)
     assert "<script" not in html.lower()
     assert not re.search(r"(src|href)=\"https?:", html) and "@import" not in html
-    for section in ("summary", "waterfall", "components", "traffic", "segments", "support", "simulation", "warnings",
-                    "methodology"):
+    for section in ("summary", "waterfall", "components", "traffic", "segments", "support", "leads", "funnel",
+                    "simulation", "warnings", "methodology"):
         assert f'<section id="{section}"' in html
     for formula in ("ROI = (value − cost) / cost × 100", "replacement share × Σ", "Tornado"):
         assert formula in html

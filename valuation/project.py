@@ -40,6 +40,8 @@ SECTIONS: dict[str, set[str]] = {
                  "trim", "outcomes"},
     "support": SUPPORT_KEYS[""],
     "cashflows": {"years", "frequency", "discount_rate", "upfront_cost", "value_growth"},
+    "leads": {"file", "social_channels", "bands"},
+    "funnel": {"file", "stages", "micro", "actions", "conversion_value", "exposure"},
     "attribution": {"touchpoints", "social_channels", "model", "half_life_days", "first", "last", "order", "bootstrap",
                     "channel_map", "columns"},
 }
@@ -84,7 +86,8 @@ class Project:
         """Every file the project reads (for the never-overwrite-an-input check)."""
         files = [self.path]
         for key, section in self.sections.items():
-            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers", "touchpoints"):
+            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers", "touchpoints",
+                         "micro"):
                 if name in section:
                     files.append(Path(section[name]))
             for sub in section.values():  # [support.*] tables
@@ -247,11 +250,13 @@ def load_project(path: str | Path) -> Project:
         return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
 
     sections: dict[str, dict[str, Any]] = {}
-    for section in ("traffic", "social", "costs", "direct_revenue", "segments", "support", "attribution"):
+    for section in ("traffic", "social", "costs", "direct_revenue", "segments", "support", "attribution", "leads",
+                    "funnel"):
         if section in data:
             sections[section] = dict(data[section])
     for section, keys in (("traffic", ("keywords", "cpc")), ("social", ("metrics", "rate_card")),
-                          ("costs", ("ledger",)), ("direct_revenue", ("file",)), ("segments", ("customers",)), ("attribution", ("touchpoints",))):
+                          ("costs", ("ledger",)), ("direct_revenue", ("file",)), ("segments", ("customers",)), ("attribution", ("touchpoints",)), ("leads", ("file",)),
+                          ("funnel", ("file", "micro"))):
         for key in keys:
             if section in sections and key in sections[section]:
                 sections[section][key] = resolve(section, key)
@@ -268,6 +273,14 @@ def load_project(path: str | Path) -> Project:
             return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
 
         sections["support"] = _support_config(path, sections["support"], resolve_path)
+    if "leads" in sections and not {"file", "social_channels"} <= set(sections["leads"]):
+        raise _err(path, "[leads] needs file and social_channels")
+    if "funnel" in sections:
+        fu = sections["funnel"]
+        if "file" not in fu:
+            raise _err(path, "[funnel] needs file")
+        if "micro" in fu and "conversion_value" not in fu:
+            raise _err(path, "[funnel] micro needs conversion_value (the money value of one conversion)")
     if "attribution" in sections:
         at = sections["attribution"]
         if "direct_revenue" in sections:

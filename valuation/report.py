@@ -101,6 +101,11 @@ METHODOLOGY = {
     "roi": "ROI = (value − cost) / cost × 100. Hard ROI counts money that changed hands; blended ROI counts every "
            "component. Intervals are equal-tailed percentiles of Monte Carlo draws; components are independent, and "
            "draws are summed element by element.",
+    "leads": "Lead bands: value per lead = conversion rate × average revenue of converted leads; cost per lead = "
+             "channel cost / leads; cost per converted lead = channel cost / conversions.",
+    "funnel": "Funnel: stage conversion = stage count / previous stage count; bottleneck = the stage whose conversion "
+              "fell most against the previous period or is furthest below the other channels' pooled conversion; "
+              "value of a micro action = mean(μ) × β (Poisson GLM average marginal effect) × value of a conversion.",
     "simulation": "Simulation: each draw takes one draw of every component's model uncertainty and one joint draw of "
                   "the uncertain assumptions (Gaussian copula for rank correlations); each assumption scales its "
                   "components or replaces a cost line. Tornado: ROI with each assumption at its P10 and P90, others "
@@ -201,6 +206,46 @@ def build_html(run, simulation=None, *, locale: str = "en") -> str:
                      + charts.bars("Social revenue by attribution model",
                                    [(m.replace("_", " "), v) for m, v in by_model.items()], f.money, "hard")
                      + "</section>")
+    sections = p.sections
+    if "leads" in sections:
+        from socialroi.valuation.costs import read_ledger
+        from socialroi.valuation.leads import lead_cycle, parse_bands
+
+        le = sections["leads"]
+        costs = read_ledger(sections["costs"]["ledger"], currency=p.currency, rates=p.rates, n_draws=1).by_channel()
+        lr = lead_cycle(le["file"], social_channels=le["social_channels"], bands=parse_bands(le.get("bands")),
+                        channel_costs=costs)
+        parts.append('<section id="leads"><h2>Lead score bands</h2>'
+                     + _table(["Band", "Group", "Leads", "Conversion", "Median days", "Value per lead"],
+                              [[(escape(str(r.band)), False), (escape(r.group), False),
+                                (escape(f.number(r.leads, 0)), True), (escape(f.share(r.conversion_rate)), True),
+                                (escape(f.number(r.median_days_to_convert, 0)), True),
+                                (escape(f.money(r.value_per_lead)), True)] for r in lr.bands.itertuples()])
+                     + _table(["Channel", "Social", "Leads", "Cost per lead", "Cost per converted lead"],
+                              [[(_bdi(r.channel), False), ("yes" if r.social else "", False),
+                                (escape(f.number(r.leads, 0)), True), (escape(f.money(r.cost_per_lead)), True),
+                                (escape(f.money(r.cost_per_converted_lead)), True)] for r in lr.channels.itertuples()])
+                     + "</section>")
+    if "funnel" in sections:
+        from socialroi.valuation.funnel import funnel as run_funnel
+        from socialroi.valuation.funnel import micro_action_values
+
+        fu = sections["funnel"]
+        fr = run_funnel(fu["file"], fu.get("stages"))
+        html_f = '<section id="funnel"><h2>Funnel</h2>' + _table(
+            ["Channel", "Period", "Bottleneck vs previous period", "Change", "Bottleneck vs other channels", "Gap"],
+            [[(_bdi(r.channel), False), (escape(str(r.period)), False),
+              (escape(str(getattr(r, "vs_previous_period_stage", "") or "")), False),
+              (escape(f.share(getattr(r, "conversion_change", float("nan")))), True),
+              (escape(str(getattr(r, "vs_other_channels_stage", "") or "")), False),
+              (escape(f.share(getattr(r, "conversion_vs_others", float("nan")))), True)]
+             for r in fr.bottlenecks.itertuples()])
+        if "micro" in fu:
+            mv = micro_action_values(fu["micro"], fu.get("actions", ["likes", "shares", "comments", "clicks"]),
+                                     value_per_conversion=float(fu["conversion_value"]), exposure=fu.get("exposure"))
+            html_f += charts.bars("Value of one micro action", [(r.action, float(r.value_per_action))
+                                                                 for r in mv.itertuples()], f.money, "soft")
+        parts.append(html_f + "</section>")
     if simulation is not None:
         s = simulation.summary["blended_roi"]
         torn = simulation.tornado.head(12)
@@ -227,6 +272,7 @@ def build_html(run, simulation=None, *, locale: str = "en") -> str:
         used.append("segment")
     if sup is not None:
         used.append("support")
+    used += [k for k in ("leads", "funnel") if k in sections]
     if simulation is not None:
         used.append("simulation")
     parts.append('<section id="methodology"><h2>Methodology</h2><dl>' + "".join(
