@@ -470,12 +470,14 @@ def generate(seed: int = SEED) -> dict[str, str]:
         ["staff time", "Customer care on social (0.3 FTE)", "", 520, 41.0, "", "", CURRENCY],
         ["tools", "Social scheduling and listening", 4_788.0, "", "", "", "", CURRENCY],
         ["tools", "Design tool licences", 1_440.0, "", "", "", "", CURRENCY],
-        ["ad spend", "Boosted posts", 18_000.0, "", "", 15_000.0, 21_000.0, CURRENCY],
+        ["ad spend", "Boosted posts", 18_000.0, "", "", 15_000.0, 21_000.0, CURRENCY, "facebook"],
         ["agency", "Video production agency", 12_500.0, "", "", "", "", CURRENCY],
-        ["refunds and discounts", "Social-only discount codes", 3_900.0, "", "", 3_200.0, 4_800.0, CURRENCY],
+        ["refunds and discounts", "Social-only discount codes", 3_900.0, "", "", 3_200.0, 4_800.0, CURRENCY,
+         "instagram"],
         ["research", "Audience survey", 2_200.0, "", "", "", "", CURRENCY],
         ["training", "Conference and course fees", 1_850.0, "", "", "", "", CURRENCY],
     ]
+    cost_rows = [r + [""] * (9 - len(r)) for r in cost_rows]  # channel: only for channel-specific lines
     costs_total = sum((r[3] * r[4]) if r[2] == "" else r[2] for r in cost_rows)
 
     # planted traffic truth (from canonical data)
@@ -680,7 +682,7 @@ value_growth = 0.05
         "social_metrics.csv": _csv(metric_rows, ["platform", "quarter", "impressions", "clicks", "engagements"]),
         "rate_card.csv": _csv(rate_rows, ["platform", "cpm", "cpm_low", "cpm_high", "cpc", "cpe", "currency"]),
         "costs.csv": _csv(cost_rows, ["category", "item", "amount", "hours", "hourly_rate", "low", "high",
-                                      "currency"]),
+                                      "currency", "channel"]),
         "customers.csv": customers_text,
         **support_files,
         "touchpoints.csv": touch_text,

@@ -56,11 +56,13 @@ def test_html_is_self_contained_and_complete(example):
     p.feed(html)
     kinds = {s["class"].split()[-1]: s for s in p.svgs}
     assert set(kinds) >= {"waterfall", "forest", "histogram", "tornado", "bars"}
+    forests = [s for s in p.svgs if s["class"].endswith("forest")]
+    assert len(forests) == run.segments.effects["outcome"].nunique()  # one scale per outcome
     wf = kinds["waterfall"]
     # one bar per component, then costs and net
     assert wf["rects"] == len(run.roi.components) + 2
     assert any("Net value" in t for t in wf["text"]) and any(t.startswith("Costs") for t in wf["text"])
-    assert kinds["forest"]["circles"] == int(run.segments.effects["available"].sum())
+    assert sum(s["circles"] for s in forests) == int(run.segments.effects["available"].sum())
     assert kinds["tornado"]["rects"] == min(12, len(sim.tornado))
     assert kinds["histogram"]["rects"] == 40
 

@@ -42,7 +42,8 @@ class NumberFormat:
         return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
 
     def money(self, value: float) -> str:
-        return f"{self.number(value)}\u00a0{self.currency}"
+        text = self.number(value)
+        return text if text == "–" else f"{text}\u00a0{self.currency}"
 
     def percent(self, value: float, digits: int = 1) -> str:
         """``value`` already in percent."""
@@ -56,7 +57,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',sans-serif;margin:0;
 color:#1a202c;background:#fff;line-height:1.45}
 main{max-width:1000px;margin:0 auto;padding:24px}
-h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}
+h1{font-size:1.6rem;margin:0 0 4px}h3{font-size:1rem;margin:16px 0 0}h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}
 .meta{color:#4a5568}.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
 .card{flex:1 1 200px;border:1px solid #e2e8f0;border-radius:8px;padding:12px}
 .card .v{font-size:1.4rem;font-weight:600}.card .s{color:#4a5568;font-size:.9rem}
@@ -172,15 +173,19 @@ def build_html(run, simulation=None, *, locale: str = "en") -> str:
     seg = getattr(run, "segments", None)
     if seg is not None and len(seg.effects):
         eff = seg.effects
-        rows_f = [(f"{r.outcome} · {r.method.replace('_', ' ')}", r.estimate, r.lower, r.upper)
-                  for r in eff.itertuples()]
+        # one forest plot per outcome: probabilities and money amounts need their own scales
+        forests = "".join(
+            f"<h3>{_bdi(outcome)}</h3>" + charts.forest(f"Segment lift: {outcome} (effect on the engaged, 95% intervals)",
+                          [(r.method.replace("_", " "), r.estimate, r.lower, r.upper) for r in g.itertuples()],
+                          lambda v: f.number(v, 3))
+            for outcome, g in eff.groupby("outcome", sort=False))
         bal = seg.balance
         balance = (f"{len(bal)} covariate columns; largest standardised difference "
                    f"{f.number(bal['smd_before'].abs().max(), 3)} before and "
                    f"{f.number(bal['smd_after'].abs().max(), 3)} after weighting; "
                    f"{int(bal['imbalanced'].sum())} above 0.1 after weighting.") if len(bal) else ""
         parts.append('<section id="segments"><h2>Segment lifts (effect on the engaged)</h2>'
-                     + charts.forest("Segment lifts by outcome and method", rows_f, lambda v: f.number(v, 3))
+                     + forests
                      + f"<p>{escape(balance)}</p>"
                      + _table(["Outcome", "Method", "Estimate", "95% interval", "p-value", "E-value"],
                               [[(_bdi(r.outcome), False), (escape(r.method), False),
