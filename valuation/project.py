@@ -85,7 +85,7 @@ class Project:
     def input_files(self) -> list[Path]:
         """Every file the project reads (for the never-overwrite-an-input check)."""
         files = [self.path]
-        for key, section in self.sections.items():
+        for section in self.sections.values():
             for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers", "touchpoints",
                          "micro"):
                 if name in section:
