@@ -25,3 +25,14 @@ def test_bad_input(run_cli, tmp_path):
     assert code == 2 and "did not convert" in err and not (tmp_path / "o.json").exists()
     code, _, err = run_cli("attribution", TP, *SOCIAL, "--model", "magic")
     assert code == 2 and "attribution model must be one of" in err
+
+
+def test_model_options(run_cli):
+    code, out, err = run_cli("attribution", TP, *SOCIAL, "--model", "time_decay", "--half-life", "3", "--first",
+                             "0.3", "--last", "0.5", "--order", "2", "--bootstrap", "10", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["estimate"]["assumptions"]["half_life_days"] == 3.0
+    assert doc["estimate"]["assumptions"]["markov_order"] == 2
+    by_model = doc["estimate"]["diagnostics"]["social_credit_by_model"]
+    assert doc["estimate"]["point"] == by_model["time_decay"]

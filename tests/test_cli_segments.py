@@ -51,3 +51,20 @@ def test_bad_input(run_cli, tmp_path, args, message):
                              *args, "-o", tmp_path / "x.json")
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "x.json").exists()
+
+
+def test_score_threshold_trim_and_categorical(run_cli, tmp_path):
+    import pandas as pd
+
+    frame = pd.read_csv(CUSTOMERS)
+    frame["score"] = frame["engaged_social"].map({"yes": 0.9, "no": 0.1})
+    frame["region_code"] = frame["region"].astype("category").cat.codes
+    path = tmp_path / "c.csv"
+    frame.to_csv(path, index=False)
+    code, out, err = run_cli("segments", path, "--score", "score", "--threshold", "0.5", "--outcome",
+                             "retained_12m:binary", "--covariates", "log(employees),tenure_years,region_code",
+                             "--categorical", "region_code", "--trim", "0.05", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["overlap"]["rows_trimmed"] >= 0 and any("region_code[T." in b["covariate"] for b in doc["balance"])
+    assert {e["method"] for e in doc["effects"]} == {"naive", "regression", "weighting", "doubly_robust"}

@@ -124,3 +124,20 @@ def test_output_to_a_pipe_or_device_is_written_in_place(run_cli, files, tmp_path
     assert code == 0, err
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert '"estimates"' in received[0]
+
+
+def test_remaining_options_as_a_user_types_them(run_cli, tmp_path):
+    t = write_csv(tmp_path / "t.csv", "Phrase,Organic Clicks\nRīga tours,10\nriga tours,5\nBergen,4\nunpriced,2\n")
+    c = write_csv(tmp_path / "c.csv", "Term,Bid\nriga tours,120\nriga tours,200\nbergen,80\nx,90\ny,100\n")
+    code, out, err = run_cli(
+        "traffic", t, c, "--keyword-col", "Phrase", "--clicks-col", "Organic Clicks", "--cpc-keyword-col", "Term",
+        "--cpc-col", "Bid", "--cpc-unit", "cents", "--duplicates", "max", "--fold-diacritics", "--cpc-point", "low",
+        "--unmatched", "impute", "--impute-cpc", "0.5", "--top", "1", "-f", "json")
+    assert code == 0, err
+    import json
+
+    doc = json.loads(out)
+    traffic, imputed = doc["estimates"]
+    assert traffic["point"] == pytest.approx(15 * 2.00 + 4 * 0.80)  # Rīga folded to riga; max of 1.20 and 2.00
+    assert imputed["point"] == pytest.approx(2 * 0.5)
+    assert len(doc["top_keywords"]) == 1 and any("different CPCs" in w for w in traffic["warnings"])
