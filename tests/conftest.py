@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed set of examples, so a landing never depends on luck;
+# local runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 RESULTS = Path(__file__).parent / "results"
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference-data"
