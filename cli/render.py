@@ -118,18 +118,6 @@ def markdown_table(frame) -> str:
     return "\n".join(lines)
 
 
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_ready(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def neutralise(value: Any) -> Any:
     """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
@@ -140,7 +128,9 @@ def neutralise(value: Any) -> Any:
 def render(report: Report, fmt: str) -> str:
     """The report as text in format ``fmt`` (one of :data:`FORMATS`)."""
     if fmt == "json":
-        return json.dumps(_json_ready(report.data), indent=2, sort_keys=True, ensure_ascii=False,
+        from socialroi.valuation.estimate import plain
+
+        return json.dumps(plain(report.data), indent=2, sort_keys=True, ensure_ascii=False,
                           allow_nan=False) + "\n"
     if fmt == "csv":
         frame = report.csv.copy()

@@ -64,19 +64,25 @@ def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
 
-def _plain(value: Any) -> Any:
-    """Turn numpy scalars, tuples and mappings into JSON-friendly values."""
+def plain(value: Any) -> Any:
+    """JSON-ready values: mappings, sequences and arrays recursively; NumPy scalars as Python ones;
+    NaN and infinities as None."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
+        return [plain(v) for v in value.tolist()]
     if isinstance(value, np.generic):
-        return value.item()
+        value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def records(frame) -> list[dict[str, Any]]:
+    """A DataFrame as a list of JSON-ready row dictionaries (see :func:`plain`)."""
+    return plain(frame.to_dict(orient="records"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -216,8 +222,8 @@ class ValueEstimate:
             "std": self.std,
             "n_draws": self.n_draws,
             "method": self.method,
-            "assumptions": _plain(self.assumptions),
-            "diagnostics": _plain(self.diagnostics),
+            "assumptions": plain(self.assumptions),
+            "diagnostics": plain(self.diagnostics),
             "warnings": list(self.warnings),
         }
         if include_draws:

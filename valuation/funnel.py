@@ -42,12 +42,12 @@ class FunnelReport:
         return self.conversions.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        from socialroi.valuation.segments import _records
+        from socialroi.valuation.estimate import records
 
-        out = {"conversions": _records(self.conversions), "bottlenecks": _records(self.bottlenecks),
+        out = {"conversions": records(self.conversions), "bottlenecks": records(self.bottlenecks),
                "warnings": list(self.warnings)}
         if self.micro is not None:
-            out["micro_actions"] = _records(self.micro)
+            out["micro_actions"] = records(self.micro)
         return out
 
 

@@ -48,10 +48,10 @@ class LeadReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
-        from socialroi.valuation.segments import _records
+        from socialroi.valuation.estimate import records
 
-        return {"bands": _records(self.bands), "monthly": _records(self.monthly),
-                "channels": _records(self.channels), "warnings": list(self.warnings)}
+        return {"bands": records(self.bands), "monthly": records(self.monthly),
+                "channels": records(self.channels), "warnings": list(self.warnings)}
 
 
 def parse_bands(text: str | Sequence[float] | None) -> tuple[tuple[str, float], ...]:

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, records
 from socialroi.valuation.tables import as_table
 
 KINDS = ("binary", "amount", "continuous", "count", "duration")
@@ -207,9 +207,9 @@ class SegmentAnalysis:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
         return {
-            "effects": _records(self.effects),
-            "durations": _records(self.durations),
-            "balance": _records(self.balance),
+            "effects": records(self.effects),
+            "durations": records(self.durations),
+            "balance": records(self.balance),
             "overlap": self.overlap,
             "estimates": [e.to_dict() for e in self.estimates],
             "warnings": list(self.warnings),
@@ -220,17 +220,6 @@ class SegmentAnalysis:
         lines = [e.summary() for e in self.estimates]
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
-
-
-def _records(frame) -> list[dict[str, Any]]:
-    out = []
-    for row in frame.to_dict(orient="records"):
-        clean = {}
-        for k, v in row.items():
-            v = v.item() if isinstance(v, np.generic) else v
-            clean[k] = None if isinstance(v, float) and not math.isfinite(v) else v
-        out.append(clean)
-    return out
 
 
 def annuity(years: float, rate: float) -> float:

@@ -49,12 +49,12 @@ class SellingReport:
         return self.reps.copy()
 
     def to_dict(self) -> dict[str, Any]:
-        from socialroi.valuation.segments import _records
+        from socialroi.valuation.estimate import records
 
-        out = {"reps": _records(self.reps), "teams": _records(self.teams), "warnings": list(self.warnings)}
+        out = {"reps": records(self.reps), "teams": records(self.teams), "warnings": list(self.warnings)}
         if self.response_by_hour is not None:
-            out["response_by_hour"] = _records(self.response_by_hour)
-            out["response_by_weekday"] = _records(self.response_by_weekday)
+            out["response_by_hour"] = records(self.response_by_hour)
+            out["response_by_weekday"] = records(self.response_by_weekday)
         return out
 
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, records, rng_for
 from socialroi.valuation.tables import Role, Table, as_table, currency_code
 
 KEYWORD_ALIASES = (
@@ -194,8 +194,8 @@ class TrafficValuation:
         """JSON-ready dictionary of the estimates and tables."""
         return {
             "estimates": [e.to_dict() for e in self.estimates],
-            "top_keywords": _records(self.top_keywords),
-            "top_unmatched": _records(self.top_unmatched),
+            "top_keywords": records(self.top_keywords),
+            "top_unmatched": records(self.top_unmatched),
         }
 
     def summary(self) -> str:
@@ -207,13 +207,6 @@ class TrafficValuation:
             f"{100 * d['keyword_coverage']:.1f}% of non-brand keywords have a CPC"
         )
         return "\n".join(lines)
-
-
-def _records(frame) -> list[dict[str, Any]]:
-    out = []
-    for row in frame.to_dict(orient="records"):
-        out.append({k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()})
-    return out
 
 
 # --------------------------------------------------------------------------
