@@ -152,3 +152,11 @@ def test_negative_ticket_counts_are_refused(tmp_path):
     with pytest.raises(InputError, match="negative") as exc:
         measured_series_savings(tmp_path / "w.csv", "2025-03-10", 5.0)
     assert exc.value.row == 4
+
+
+def test_configured_channel_names_fold_like_the_log():
+    """Names from the project are compared like names in the data: trimmed, spaces collapsed, case-folded."""
+    log = pd.DataFrame({"channel": ["social", "E-mail", "phone"]})
+    costs = pd.DataFrame({"channel": ["Social", "e-mail", "Phone"], "cost_per_ticket": [2.0, 6.0, 12.0]})
+    e = channel_shift_savings(log, costs, social_channels=(" Social ",), counterfactual={" PHONE ": 1.0}, n_draws=10)
+    assert e.point == pytest.approx(1 * (12 - 2))

@@ -32,7 +32,7 @@ import numpy as np
 from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, credit, markov_credit
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
-from socialroi.valuation.tables import Role, as_table
+from socialroi.valuation.tables import Role, as_table, fold_name
 
 TOUCH_ROLES = {
     "journey": Role(("journey_id", "Journey", "Journey ID", "Lead", "Lead ID", "user_id", "Path ID"), text=True),
@@ -87,10 +87,6 @@ class AttributionOptions:
             raise InputError("bootstrap must be zero or more")
 
 
-def _fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
 def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str, str] | None = None):
     """Read a touchpoint table into :class:`Journeys`, applying the rules of the module docstring.
 
@@ -114,7 +110,7 @@ def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str
     blank = np.flatnonzero(ch == "")
     if blank.size:
         raise t.error("blank channel; name the channel of every touch", "channel", int(blank[0]) + 1)
-    mapping = {_fold(k): _fold(v) for k, v in dict(options.channel_map).items()}
+    mapping = {fold_name(k): fold_name(v) for k, v in dict(options.channel_map).items()}
     if mapping:
         ch = np.array([mapping.get(c, c) for c in ch], dtype=object)
     times = pd.to_datetime(pd.Series(t.text("timestamp").to_pylist()), errors="coerce", utc=True)
@@ -211,7 +207,7 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
     if diag["converted_journeys"] == 0:
         raise InputError("no journey converted, so there is no revenue to attribute")
     names = list(j.names)
-    social = {_fold(s) for s in options.social_channels}
+    social = {fold_name(s) for s in options.social_channels}
     warnings = []
     unknown = sorted(social - set(names))
     if unknown:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
-from socialroi.valuation.tables import Role, as_table, currency_code
+from socialroi.valuation.tables import Role, as_table, currency_code, fold_name
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "staff time": ("staff", "staff time", "salaries", "salary", "labour", "labor", "personnel", "people", "time"),
@@ -51,7 +51,7 @@ LEDGER_ROLES: dict[str, Role] = {
 
 def canonical_category(name: str) -> str:
     """The canonical category for a ledger category name (others kept as written, trimmed)."""
-    key = " ".join(str(name).replace("_", " ").replace("&", " and ").split()).casefold()
+    key = fold_name(str(name).replace("_", " ").replace("&", " and "))
     return _ALIAS.get(key, " ".join(str(name).split()))
 
 
@@ -181,8 +181,7 @@ def read_ledger(
     if "" in categories:
         raise table.error("blank category; name what the cost is for", "category", categories.index("") + 1)
     items = pc.fill_null(table.text("item"), "").to_pylist() if table.has("item") else [""] * n
-    channels = ([" ".join(c.split()).casefold() for c in pc.fill_null(table.text("channel"), "").to_pylist()]
-                if table.has("channel") else [""] * n)
+    channels = table.folded("channel") if table.has("channel") else [""] * n
 
     factor, reporting = table.currency_factors(currency_code(currency) if currency else None, rates)
     reporting = reporting or "USD"

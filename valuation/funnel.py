@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.tables import as_table
+from socialroi.valuation.tables import as_table, fold_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,7 +82,7 @@ def funnel(source: Any, stages: Sequence[str] | None = None, *, period: str = "p
 
     counts = {c: parse_numbers(t.data.column(c), file=t.name, column=c).values for c in stage_cols}
     frame = pd.DataFrame({"period": [str(v) for v in t.data.column(pcol).to_pylist()],
-                          "channel": [" ".join(str(v).split()).casefold() for v in t.data.column(ccol).to_pylist()],
+                          "channel": [fold_name(v) for v in t.data.column(ccol).to_pylist()],
                           **counts})
     dup = frame.duplicated(["period", "channel"])
     if dup.any():

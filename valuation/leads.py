@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.tables import Role, as_table
+from socialroi.valuation.tables import Role, as_table, fold_name
 
 LEAD_ROLES = {
     "lead": Role(("lead_id", "Lead", "Lead ID", "id"), required=False, text=True),
@@ -110,11 +110,10 @@ def lead_cycle(
         Cost of the period per channel (from the ledger's channel column).
     """
     import pandas as pd
-    import pyarrow.compute as pc
 
     t = as_table(leads, LEAD_ROLES, name="lead table")
     score = t.numbers("score", allow_negative=True).values
-    channel = [" ".join(c.split()).casefold() for c in pc.fill_null(t.text("channel"), "").to_pylist()]
+    channel = t.folded("channel")
     if "" in channel:
         raise t.error("blank source channel", "channel", channel.index("") + 1)
     created = pd.to_datetime(pd.Series(t.text("created").to_pylist()), errors="coerce")
@@ -142,7 +141,7 @@ def lead_cycle(
     edges = [u for _, u in bands]
     names = [n for n, _ in bands]
     band = np.array(names, dtype=object)[np.searchsorted(edges, score, side="right")]
-    social = {" ".join(s.split()).casefold() for s in social_channels}
+    social = {fold_name(s) for s in social_channels}
     warnings = []
     if not social & set(channel):
         warnings.append(f"none of the social channels ({', '.join(sorted(social))}) appears among the lead sources")
@@ -171,7 +170,7 @@ def lead_cycle(
     for table in (by_band, monthly, by_channel):
         table[["leads", "conversions"]] = table[["leads", "conversions"]].astype(int)
     by_channel.insert(1, "social", by_channel["channel"].isin(social))
-    costs = {" ".join(k.split()).casefold(): float(v) for k, v in (channel_costs or {}).items()}
+    costs = {fold_name(k): float(v) for k, v in (channel_costs or {}).items()}
     by_channel["cost"] = by_channel["channel"].map(costs)
     by_channel["cost_per_lead"] = by_channel["cost"] / by_channel["leads"]
     by_channel["cost_per_converted_lead"] = by_channel["cost"] / by_channel["conversions"].replace(0, np.nan)

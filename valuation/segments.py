@@ -36,7 +36,7 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, records
-from socialroi.valuation.tables import as_table
+from socialroi.valuation.tables import as_table, fold_name
 
 KINDS = ("binary", "amount", "continuous", "count", "duration")
 VALUES = ("retention", "upsell", "deal_size", "time_to_close", "none")
@@ -268,10 +268,10 @@ def _frame(table, spec: SegmentSpec):
         *([spec.id] if spec.id else []), *([spec.cluster] if spec.cluster else []),
         *(o.column for o in spec.outcomes), *(o.event for o in spec.outcomes if o.event),
     ]))
-    folded = {" ".join(c.split()).casefold(): c for c in table.data.column_names}
+    folded = {fold_name(c): c for c in table.data.column_names}
     resolved = {}
     for col in needed:
-        actual = folded.get(" ".join(col.split()).casefold())
+        actual = folded.get(fold_name(col))
         if actual is None:
             raise InputError(f"no column '{col}'; the columns are: " + ", ".join(table.data.column_names),
                              file=table.name)

@@ -80,7 +80,6 @@ def value_social_reach(
         Component ``"social_reach"``, kind ``"soft"``; ``diagnostics`` holds
         the value of each platform.
     """
-    import pyarrow.compute as pc
 
     if basis not in BASES:
         raise InputError(f"basis must be one of {', '.join(BASES)}, got {basis!r}")
@@ -92,7 +91,7 @@ def value_social_reach(
     card: dict[str, dict[str, tuple[float, float, float]]] = {}
     factor, reporting = r.currency_factors(currency_code(currency) if currency else None, rates)
     reporting = reporting or "USD"
-    platforms = [" ".join(p.split()).casefold() for p in pc.fill_null(r.text("platform"), "").to_pylist()]
+    platforms = r.folded("platform")
     for i, p in enumerate(platforms):
         if p in card:
             raise r.error(f"platform '{p}' appears twice; keep one row per platform", "platform", i + 1)
@@ -112,7 +111,7 @@ def value_social_reach(
                 raise r.error(f"{rate_name} range {lo:g} to {hi:g} does not contain {point[i]:g}", rate_name, i + 1)
             card[p][rate_name] = (lo, point[i], hi)
 
-    m_platforms = [" ".join(p.split()).casefold() for p in pc.fill_null(m.text("platform"), "").to_pylist()]
+    m_platforms = m.folded("platform")
     counts = {k: m.numbers(k, allow_blank=True).values for k in present}
     totals: dict[str, dict[str, float]] = {}
     for i, p in enumerate(m_platforms):

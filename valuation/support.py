@@ -35,7 +35,7 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for
-from socialroi.valuation.tables import Role, as_table
+from socialroi.valuation.tables import Role, as_table, fold_name
 
 METHODS = ("deflection", "channel_shift", "measured_counts", "measured_series")
 NOT_FILED = ("deflection", "measured_counts", "measured_series")  # methods that count tickets never filed
@@ -161,11 +161,10 @@ def channel_shift_savings(
     hourly_cost : float, optional
         Agent loaded hourly cost, for channels given by handle minutes.
     """
-    import pyarrow.compute as pc
 
     log = as_table(tickets, TICKET_ROLES, name="ticket log")
     costs = as_table(channel_costs, COST_ROLES, name="channel cost table")
-    names = [" ".join(c.split()).casefold() for c in pc.fill_null(costs.text("channel"), "").to_pylist()]
+    names = costs.folded("channel")
     per = costs.numbers("cost_per_ticket", allow_blank=True).values if costs.has("cost_per_ticket") \
         else np.full(costs.n_rows, np.nan)
     minutes = costs.numbers("handle_minutes", allow_blank=True).values if costs.has("handle_minutes") \
@@ -181,8 +180,8 @@ def channel_shift_savings(
         else:
             raise costs.error(f"channel '{name}' has no cost_per_ticket (or handle_minutes with an agent hourly "
                               "cost)", "cost_per_ticket" if costs.has("cost_per_ticket") else "channel", i + 1)
-    channels = [" ".join(c.split()).casefold() for c in pc.fill_null(log.text("channel"), "").to_pylist()]
-    social = {s.casefold() for s in social_channels}
+    channels = log.folded("channel")
+    social = {fold_name(s) for s in social_channels}
     for i, ch in enumerate(channels):
         if ch not in cost_of:
             raise log.error(f"channel '{ch}' is not in the channel cost table; add it", "channel", i + 1)
@@ -194,7 +193,7 @@ def channel_shift_savings(
         counts[ch] = counts.get(ch, 0) + 1
     n_social = sum(v for k, v in counts.items() if k in social)
     if counterfactual:
-        mix = {k.casefold(): float(v) for k, v in counterfactual.items()}
+        mix = {fold_name(k): float(v) for k, v in counterfactual.items()}
         for k, v in mix.items():
             if k not in cost_of:
                 raise InputError(f"counterfactual channel '{k}' is not in the channel cost table")

@@ -45,8 +45,13 @@ class Role:
     text: bool = False
 
 
+def fold_name(text: Any) -> str:
+    """How channel, platform and other names are compared: trimmed, inner whitespace collapsed, case-folded."""
+    return " ".join(str(text).split()).casefold()
+
+
 def _fold(name: str) -> str:
-    return " ".join(str(name).replace("\ufeff", "").replace("_", " ").split()).casefold()
+    return fold_name(str(name).replace("\ufeff", "").replace("_", " "))  # column headers: also BOM and _
 
 
 @dataclass(frozen=True)
@@ -92,6 +97,12 @@ class Table:
         if not pa.types.is_string(col.type):
             col = pc.cast(col, pa.string())
         return col
+
+    def folded(self, role: str) -> list[str]:
+        """The column for ``role`` as names compared by :func:`fold_name` (blank cells as "")."""
+        import pyarrow.compute as pc
+
+        return [fold_name(v) for v in pc.fill_null(self.text(role), "").to_pylist()]
 
     def numbers(self, role: str, *, allow_blank: bool = False, allow_negative: bool = False):
         """Parse the column for ``role`` as numbers (see :mod:`socialroi.valuation.numbers`)."""
