@@ -46,11 +46,11 @@ SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed (sam
 DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help="Number of Monte Carlo draws.", min=1)]
 
 
-def _emit(report, fmt: Format, output: Path | None, inputs) -> None:
-    from socialroi.cli.output import check_output, write_atomic
+def _emit(report, fmt: Format, output: Path | None) -> None:
+    """Render and write a report; every command has checked ``output`` before computing."""
+    from socialroi.cli.output import write_atomic
     from socialroi.cli.render import render
 
-    check_output(output, inputs)
     text = render(report, fmt.value)
     for w in report.warnings:
         if output is not None or fmt != Format.text:
@@ -138,7 +138,7 @@ def traffic(
         cpc_columns={"keyword": cpc_keyword_col, "cpc": cpc_col, "cpc_low": cpc_low_col, "cpc_high": cpc_high_col},
         seed=seed or 0, n_draws=draws or 10_000,
     )
-    _emit(traffic_report(result), fmt, output, [keywords, cpc])
+    _emit(traffic_report(result), fmt, output)
 
 
 @app.command()
@@ -155,7 +155,7 @@ def roi(
 
     loaded = _load(project, output)
     run = run_project(loaded, seed=seed, draws=draws)
-    _emit(roi_report(run), fmt, output, loaded.input_files())
+    _emit(roi_report(run), fmt, output)
 
 
 @app.command()
@@ -201,7 +201,7 @@ def segments(
         categorical=tuple(c.strip() for c in categorical.split(",") if c.strip()), id=id_col, cluster=cluster,
         trim=trim,
     )
-    _emit(segments_report(analyse_segments(customers, spec)), fmt, output, [customers])
+    _emit(segments_report(analyse_segments(customers, spec)), fmt, output)
 
 
 @app.command()
@@ -223,7 +223,7 @@ def support(
     analysis = analyse_support(loaded.sections["support"], currency=loaded.currency,
                                seed=loaded.seed if seed is None else seed,
                                n_draws=loaded.draws if draws is None else draws, level=loaded.level)
-    _emit(support_report(analysis, loaded), fmt, output, loaded.input_files())
+    _emit(support_report(analysis, loaded), fmt, output)
 
 
 @app.command()
@@ -254,7 +254,7 @@ def simulate(
     report = simulate_project(run, n_draws=n, seed=s, progress=progress)
     if tty:
         print("\r\033[K", end="", file=sys.stderr, flush=True)
-    _emit(simulation_report(report, loaded), fmt, output, loaded.input_files())
+    _emit(simulation_report(report, loaded), fmt, output)
 
 
 @app.command()
@@ -284,7 +284,7 @@ def attribution(
     opts = AttributionOptions(social_channels=tuple(social), model=model, half_life_days=half_life, first=first,
                               last=last, order=order, bootstrap=bootstrap)
     result = attribute(touchpoints, opts, currency=currency_code(currency), seed=seed or 0)
-    _emit(attribution_report(result), fmt, output, [touchpoints])
+    _emit(attribution_report(result), fmt, output)
 
 
 @app.command()
@@ -307,7 +307,7 @@ def leads(
     check_output(output, [leads_file, costs])
     channel_costs = read_ledger(costs, n_draws=1).by_channel() if costs else None
     rep = lead_cycle(leads_file, social_channels=social, bands=parse_bands(bands), channel_costs=channel_costs)
-    _emit(leads_report(rep), fmt, output, [leads_file, costs])
+    _emit(leads_report(rep), fmt, output)
 
 
 @app.command()
@@ -340,7 +340,7 @@ def funnel(
             raise InputError("--micro needs --conversion-value (the money value of one conversion)")
         rep = replace(rep, micro=micro_action_values(micro, [a.strip() for a in actions.split(",") if a.strip()],
                                                      value_per_conversion=conversion_value, exposure=exposure))
-    _emit(funnel_report(rep), fmt, output, [funnel_file, micro])
+    _emit(funnel_report(rep), fmt, output)
 
 
 @app.command()
@@ -356,7 +356,7 @@ def selling(
     from socialroi.valuation.selling import selling_metrics
 
     check_output(output, [activity, messages])
-    _emit(selling_report(selling_metrics(activity, messages)), fmt, output, [activity, messages])
+    _emit(selling_report(selling_metrics(activity, messages)), fmt, output)
 
 
 class ReportFormat(str, Enum):
@@ -432,11 +432,11 @@ def demo(
     """Run the bundled example company's project (known planted values) and show its ROI."""
     from socialroi.cli.render import roi_report
     from socialroi.datasets import example_project
-    from socialroi.valuation.project import load_project, run_project
+    from socialroi.valuation.project import run_project
 
-    loaded = load_project(example_project())
+    loaded = _load(example_project(), output)
     run = run_project(loaded, seed=seed, draws=draws)
-    _emit(roi_report(run), fmt, output, loaded.input_files())
+    _emit(roi_report(run), fmt, output)
 
 
 def main(argv: list[str] | None = None) -> None:

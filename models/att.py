@@ -37,7 +37,9 @@ import numpy as np
 
 from socialroi.models.design import Design
 from socialroi.models.evalue import evalue_ci, evalue_rr, rr_from_smd
-from socialroi.models.glm import EstimationError, dmean_deta, fit_glm, information_weights, score_weights
+from socialroi.models.glm import (
+    EstimationError, dmean_deta, fit_glm, information_weights, mean_of, score_weights,
+)
 from socialroi.models.weighting import PropensityFit
 
 METHODS = ("naive", "regression", "weighting", "doubly_robust")
@@ -222,7 +224,7 @@ def estimate_att(
         g_int, g_t, g_x = model.params[0], model.params[1], model.params[2:]
         eta0 = g_int + x[:, 1:] @ g_x
         eta = eta0 + g_t * tf
-        m0, m1, m = _mean(family, eta0), _mean(family, eta0 + g_t), _mean(family, eta)
+        m0, m1, m = mean_of(family, eta0), mean_of(family, eta0 + g_t), mean_of(family, eta)
         d0, d1 = dmean_deta(family, m0), dmean_deta(family, m1)
         r_out = score_weights(family, y, m)
         h_out = -(zz.T @ (zz * information_weights(family, m)[:, None])) / n
@@ -278,8 +280,3 @@ def estimate_att(
         out.append(_effect(outcome, method, float(a), float(b), cov, y_sd, family, n1, n0, level))
     return out
 
-
-def _mean(family: str, eta: np.ndarray) -> np.ndarray:
-    from socialroi.models.glm import mean_of
-
-    return mean_of(family, eta)

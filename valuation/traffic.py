@@ -234,7 +234,7 @@ def _country_keys(table: Table):
     return pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(table.text("country"), "")))
 
 
-def _country_filter(table: Table, opts: TrafficOptions, what: str) -> Table:
+def _country_filter(table: Table, opts: TrafficOptions) -> Table:
     import pyarrow.compute as pc
 
     if not table.has("country"):
@@ -301,7 +301,7 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
             "no CPC column: expected 'CPC' (one number) or both 'Top of page bid (low range)' and "
             "'Top of page bid (high range)'; rename the columns or map them explicitly"
         )
-    cpc = _country_filter(cpc, opts, "CPC")
+    cpc = _country_filter(cpc, opts)
     if cpc.has("country") and not opts.country and not by_country:
         n_countries = len(set(_country_keys(cpc).to_pylist()))
         if n_countries > 1:
@@ -477,7 +477,7 @@ def value_traffic(
         raise InputError("the number of draws must be at least 1")
     t_table = as_table(traffic, TRAFFIC_ROLES, explicit=traffic_columns, name="traffic table")
     c_table = as_table(t_table if cpc is None else cpc, CPC_ROLES, explicit=cpc_columns, name="CPC table")
-    t_table = _country_filter(t_table, opts, "traffic")
+    t_table = _country_filter(t_table, opts)
     by_country = t_table.has("country") and c_table.has("country") and not opts.country
     # the CPC table is prepared on a second thread while the traffic table is aggregated
     from concurrent.futures import ThreadPoolExecutor
