@@ -162,7 +162,15 @@ def lead_cycle(
                           "median_days_to_convert": float(np.median(g.loc[g["converted"], "days"])) if conv else np.nan,
                           "revenue": rev, "average_revenue": avg, "value_per_lead": rate * avg})
 
-    by_band = frame.groupby(["band", "group"], observed=False).apply(summarise, include_groups=False).reset_index()
+    # every band x group pair, empty ones included (pandas >= 2.3 no longer calls apply on empty groups)
+    by_band = frame.groupby(["band", "group"], observed=True).apply(summarise, include_groups=False)
+    by_band = by_band.reindex(pd.MultiIndex.from_product(
+        [frame["band"].cat.categories, sorted(set(frame["group"]) | {"social", "other"})], names=["band", "group"]))
+    empty_rows = by_band["leads"].isna()
+    for col, value in summarise(frame.iloc[:0]).items():
+        by_band.loc[empty_rows, col] = value
+    by_band = by_band.reset_index()
+    by_band["band"] = pd.Categorical(by_band["band"], categories=frame["band"].cat.categories, ordered=True)
     monthly = frame.groupby(["band", "group", "month"], observed=True).apply(summarise, include_groups=False) \
         .reset_index().sort_values(["band", "group", "month"], kind="stable")
     monthly["lead_growth"] = monthly.groupby(["band", "group"], observed=True)["leads"].pct_change()
