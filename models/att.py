@@ -7,16 +7,20 @@ without engagement. The effect is ``a - b`` and the ratio ``a / b``.
 naive
     ``a`` = mean outcome of the engaged, ``b`` = mean of the non-engaged.
 regression
-    One outcome model ``g(E[Y]) = Z gamma`` with ``Z`` = (1, engaged,
-    covariates); ``a`` and ``b`` average its predictions over the engaged
-    with the engagement indicator set to 1 and to 0 (counterfactual
-    predictions, not a raw coefficient).
+    Regression adjustment as Stata's ``teffects ra, atet`` and the
+    literature define it: an outcome model ``g(E[Y | X]) = X gamma`` fitted
+    on the non-engaged only, predicted for every engaged customer and
+    averaged (``b``); ``a`` is the engaged customers' observed mean (for the
+    canonical links with an intercept this equals the mean of a model fitted
+    on the engaged). Effects may differ between customers: an earlier
+    version fitted one model with a constant engagement shift, which is
+    biased under heterogeneous effects and is gone.
 weighting
     ``a`` = mean of the engaged; ``b`` = mean of the non-engaged weighted by
     the odds of engagement ``e / (1 - e)`` (normalised weights).
 doubly_robust
-    ``b`` = mean over the engaged of the model's prediction without
-    engagement, plus the odds-weighted mean residual of the non-engaged;
+    ``b`` = mean over the engaged of the non-engaged outcome model's
+    prediction (as in regression), plus the odds-weighted mean residual of the non-engaged;
     consistent when either the propensity or the outcome model is right.
 
 Standard errors come from stacking the estimating equations of the
@@ -43,7 +47,10 @@ from socialroi.models.glm import (
 from socialroi.models.weighting import PropensityFit
 
 METHODS = ("naive", "regression", "weighting", "doubly_robust")
-OUTCOME_FAMILIES = {"binary": "binomial", "continuous": "gaussian", "amount": "gamma", "count": "poisson"}
+# amount: log-link gamma (positive amounts); amount_with_zeros: log-link quasi-Poisson (zeros are real amounts;
+# the ratio of means needs no distributional assumption, and its sandwich errors do not rely on the variance form)
+OUTCOME_FAMILIES = {"binary": "binomial", "continuous": "gaussian", "amount": "gamma",
+                    "amount_with_zeros": "poisson", "count": "poisson"}
 
 
 @dataclass(frozen=True)
@@ -208,32 +215,20 @@ def estimate_att(
         reason = "the outcome has no variation (every value is the same), so there is no lift to estimate"
         return [_unavailable(outcome, m, reason, n1, n0, level) for m in methods]
 
-    # the outcome model, shared by regression and doubly robust: Z = (1, engaged, covariates)
+    # the outcome model of the non-engaged, shared by regression and doubly robust
     model = None
     model_error = ""
     if {"regression", "doubly_robust"} & set(methods):
-        zz = np.empty((n, x.shape[1] + 1))
-        zz[:, 0] = x[:, 0]
-        zz[:, 1] = tf
-        zz[:, 2:] = x[:, 1:]
         try:
-            model = fit_glm(zz, y, family)
+            model = fit_glm(x[~t], y[~t], family, names=design.names)
         except EstimationError as exc:
-            model_error = f"outcome model cannot be fitted: {exc}"
+            model_error = f"the outcome model of the non-engaged cannot be fitted: {exc}"
     if model is not None:
-        g_int, g_t, g_x = model.params[0], model.params[1], model.params[2:]
-        eta0 = g_int + x[:, 1:] @ g_x
-        eta = eta0 + g_t * tf
-        m0, m1, m = mean_of(family, eta0), mean_of(family, eta0 + g_t), mean_of(family, eta)
-        d0, d1 = dmean_deta(family, m0), dmean_deta(family, m1)
-        r_out = score_weights(family, y, m)
-        h_out = -(zz.T @ (zz * information_weights(family, m)[:, None])) / n
-        q = zz.shape[1]
-
-        def zt(v: np.ndarray, t_value: np.ndarray | float) -> np.ndarray:
-            """Z' v for Z with the engagement column set to t_value (0, 1 or the actual flag)."""
-            xv = x.T @ v
-            return np.concatenate([xv[:1], [np.sum(v * t_value)], xv[1:]])
+        m0 = mean_of(family, x @ model.params)  # what each customer would produce without engagement
+        d0 = dmean_deta(family, m0)
+        r_out = cf * score_weights(family, y, m0)  # the model's score rows: non-engaged only
+        h_out = -(x.T @ (x * (cf * information_weights(family, m0))[:, None])) / n
+        a21_b = x.T @ (tf * d0) / n  # d mean(T (m0 - b)) / d gamma
 
     p = x.shape[1]
     h_ps = -(x.T @ (x * (e * (1 - e))[:, None])) / n
@@ -257,10 +252,10 @@ def estimate_att(
             a22 = np.diag([-n1 / n, -np.sum(cf * w) / n])
             cov = _influence_cov(psi, a22, [(x, r_ps, h_ps, a21)], p + 2, cl)
         elif method == "regression":
-            a, b = m1[t].mean(), m0[t].mean()
-            psi = np.column_stack([tf * (m1 - a), tf * (m0 - b)])
-            a21 = np.vstack([zt(tf * d1, 1.0), zt(tf * d0, 0.0)]) / n
-            cov = _influence_cov(psi, np.diag([-n1 / n, -n1 / n]), [(zz, r_out, h_out, a21)], q + 2, cl)
+            a, b = y[t].mean(), m0[t].mean()
+            psi = np.column_stack([tf * (y - a), tf * (m0 - b)])
+            a21 = np.vstack([np.zeros(p), a21_b])
+            cov = _influence_cov(psi, np.diag([-n1 / n, -n1 / n]), [(x, r_out, h_out, a21)], p + 2, cl)
         else:  # doubly robust: b = b1 + b2
             a = y[t].mean()
             b1 = m0[t].mean()
@@ -269,11 +264,11 @@ def estimate_att(
             psi = np.column_stack([tf * (y - a), tf * (m0 - b1), cf * w * (resid - b2)])
             a21_ps = np.zeros((3, p))
             a21_ps[2] = x.T @ (cf * w * (resid - b2)) / n
-            a21_out = np.zeros((3, q))
-            a21_out[1] = zt(tf * d0, 0.0) / n
-            a21_out[2] = -zt(cf * w * d0, 0.0) / n
+            a21_out = np.zeros((3, p))
+            a21_out[1] = a21_b
+            a21_out[2] = -x.T @ (cf * w * d0) / n
             a22 = np.diag([-n1 / n, -n1 / n, -np.sum(cf * w) / n])
-            full = _influence_cov(psi, a22, [(x, r_ps, h_ps, a21_ps), (zz, r_out, h_out, a21_out)], p + q + 3, cl)
+            full = _influence_cov(psi, a22, [(x, r_ps, h_ps, a21_ps), (x, r_out, h_out, a21_out)], 2 * p + 3, cl)
             contrast = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]])
             cov = contrast @ full @ contrast.T
             b = b1 + b2

@@ -38,7 +38,11 @@ from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, records
 from socialroi.valuation.tables import as_table, fold_name
 
-KINDS = ("binary", "amount", "continuous", "count", "duration")
+KINDS = ("binary", "amount", "amount_with_zeros", "continuous", "count", "duration")
+TIME_UNITS = {"days": 365.25, "weeks": 365.25 / 7, "months": 12.0, "years": 1.0}  # units per year
+# names of binary columns that usually count a loss: valuing them as retention needs the direction said
+_LOSS_NAME = re.compile(r"churn|cancel|attrition|lapse|lost|quit|unsubscrib|defect|closed_account", re.IGNORECASE)
+SMALL_SKEWED = 50  # engaged customers below which a skewed amount's normal interval is doubtful
 VALUES = ("retention", "upsell", "deal_size", "time_to_close", "none")
 _TRUE = {"1", "1.0", "true", "yes", "y", "t", "engaged"}
 _FALSE = {"0", "0.0", "false", "no", "n", "f", "not engaged", ""}
@@ -76,6 +80,22 @@ class OutcomeSpec:
     deal_value : float, optional
         Time to close: value of one deal (default: mean deal size of the
         engaged, when a deal-size outcome exists, else required).
+    higher_is_better : bool, optional
+        Direction of the outcome. ``False`` for a churn or cancellation flag
+        (1 = lost): the lift is then valued with its sign turned, so fewer
+        churned customers count as a gain. Not given: higher is better, with
+        a warning when a binary column valued as retention or upsell is
+        named like churn, cancel or attrition.
+    time_unit : {"days", "weeks", "months", "years"}
+        Unit of a duration column and its horizon; the value of earlier cash
+        (time to close) converts with it. Default days.
+
+    Notes
+    -----
+    ``kind = "amount"`` needs positive amounts (a log-link gamma model: ratio
+    of means); ``"amount_with_zeros"`` takes zeros as real amounts (customers
+    who spent nothing) and uses a log-link quasi-Poisson model, whose ratio
+    of means needs no distributional assumption.
     """
 
     name: str
@@ -90,6 +110,13 @@ class OutcomeSpec:
     value_per_event: float | None = None
     deals: float | None = None
     deal_value: float | None = None
+    higher_is_better: bool | None = None
+    time_unit: str = "days"
+
+    @property
+    def sign(self) -> float:
+        """+1 when a higher outcome is better, -1 when lower is better."""
+        return -1.0 if self.higher_is_better is False else 1.0
 
     def __post_init__(self) -> None:
         where = f"outcome '{self.name}'"
@@ -102,7 +129,15 @@ class OutcomeSpec:
         needs = {"retention": "annual_value", "upsell": "value_per_event"}
         if self.value in needs and getattr(self, needs[self.value]) is None:
             raise InputError(f"{where}: value '{self.value}' needs {needs[self.value]}")
-        allowed = {"retention": ("binary", "duration"), "upsell": ("binary",), "deal_size": ("amount", "continuous"),
+        if self.time_unit not in TIME_UNITS:
+            raise InputError(f"{where}: time_unit must be one of {', '.join(TIME_UNITS)}, got {self.time_unit!r}")
+        if self.higher_is_better is not None and not isinstance(self.higher_is_better, bool):
+            raise InputError(f"{where}: higher_is_better must be true or false, got {self.higher_is_better!r}")
+        if self.kind == "duration" and self.higher_is_better is not None:
+            raise InputError(f"{where}: a duration's direction follows from its value (retention: the event is "
+                             "churn; time_to_close: the event is a won deal); drop higher_is_better")
+        allowed = {"retention": ("binary", "duration"), "upsell": ("binary",),
+                   "deal_size": ("amount", "amount_with_zeros", "continuous"),
                    "time_to_close": ("duration",), "none": KINDS}
         if self.kind not in allowed[self.value]:
             raise InputError(f"{where}: value '{self.value}' needs an outcome of kind "
@@ -141,6 +176,21 @@ class SegmentSpec:
         doubly_robust (default).
     trim : float, optional
         Propensity trimming bound (e.g. 0.01).
+    engaged_value : str, optional
+        With ``engaged``: the value of that column that marks an engaged
+        customer (for a column with several arms, e.g. a segment column of an
+        e-mail experiment); otherwise the column is a yes/no flag.
+    reference_value : str, optional
+        With ``engaged_value``: the value of the comparison group; rows with
+        any other value are left out (and counted in a warning). Default:
+        every other value.
+    drop_incomplete : bool
+        Leave out customers with a blank covariate (counted in a warning)
+        instead of refusing the table.
+    bootstrap : int
+        Bootstrap replicates (resampling customers, or accounts when
+        ``cluster`` is given) for the intervals of amount and continuous
+        outcomes; 0 uses the sandwich's normal interval.
     """
 
     covariates: Sequence[str]
@@ -153,10 +203,23 @@ class SegmentSpec:
     cluster: str | None = None
     method: str = "doubly_robust"
     trim: float | None = None
+    engaged_value: str | None = None
+    reference_value: str | None = None
+    drop_incomplete: bool = False
+    bootstrap: int = 0
 
     def __post_init__(self) -> None:
         from socialroi.models.att import METHODS
 
+        if self.engaged_value is not None and self.engaged is None:
+            raise InputError("an engaged value needs the engaged column it belongs to")
+        if self.reference_value is not None and self.engaged_value is None:
+            raise InputError("a reference value needs an engaged value (COLUMN=VALUE)")
+        if self.reference_value is not None and self.reference_value == self.engaged_value:
+            raise InputError("the engaged and reference values must differ")
+        if not (isinstance(self.bootstrap, int) and 0 <= self.bootstrap <= 100_000) or 0 < self.bootstrap < 100:
+            raise InputError(f"bootstrap must be 0 (off) or a number of replicates from 100 to 100,000, got "
+                             f"{self.bootstrap!r}")
         if (self.engaged is None) == (self.score is None):
             raise InputError("give either an engaged flag column or an engagement score column with a threshold")
         if self.score is not None and self.threshold is None:
@@ -260,12 +323,18 @@ def _flag(table, column: str) -> np.ndarray:
 
 
 def _frame(table, spec: SegmentSpec):
-    """Read and check every column the analysis uses; return a DataFrame and flags."""
+    """Read and check every column the analysis uses.
+
+    Returns the covariate DataFrame and engagement flags of the rows kept,
+    the resolved column names, the mask of kept rows over the table, and
+    warnings (rows left out for another arm or a blank covariate).
+    """
     import pandas as pd
 
     needed = list(dict.fromkeys([
-        *(_LOG.sub(r"\1", c) for c in spec.covariates), *([spec.engaged] if spec.engaged else []), *([spec.score] if spec.score else []),
-        *([spec.id] if spec.id else []), *([spec.cluster] if spec.cluster else []),
+        *(_LOG.sub(r"\1", c) for c in spec.covariates), *([spec.engaged] if spec.engaged else []),
+        *([spec.score] if spec.score else []), *([spec.id] if spec.id else []),
+        *([spec.cluster] if spec.cluster else []),
         *(o.column for o in spec.outcomes), *(o.event for o in spec.outcomes if o.event),
     ]))
     folded = {fold_name(c): c for c in table.data.column_names}
@@ -277,8 +346,11 @@ def _frame(table, spec: SegmentSpec):
                              file=table.name)
         resolved[col] = actual
     t = table
-    data: dict[str, Any] = {}
-    if spec.engaged:
+    notes: list[str] = []
+    rows = np.ones(t.n_rows, dtype=bool)
+    if spec.engaged and spec.engaged_value is not None:
+        engaged, rows = _arms(t, resolved[spec.engaged], spec.engaged_value, spec.reference_value, notes)
+    elif spec.engaged:
         engaged = _flag(t, resolved[spec.engaged])
     else:
         from socialroi.valuation.numbers import parse_numbers
@@ -294,53 +366,106 @@ def _frame(table, spec: SegmentSpec):
                 raise InputError(f"customer id {v!r} appears twice (rows {seen[v] + 1} and {i + 1}); keep one row per "
                                  "customer", file=t.name, column=resolved[spec.id], row=i + 1)
             seen[v] = i
+    # blank covariates: refuse with the count, or leave those customers out when asked
+    blank_by_column: dict[str, np.ndarray] = {}
+    for cov in spec.covariates:
+        source = resolved[_LOG.sub(r"\1", cov)]
+        if source in blank_by_column:
+            continue
+        col = t.data.column(source)
+        blank = col.is_null().to_numpy(zero_copy_only=False)
+        if not pd.api.types.is_numeric_dtype(col.type.to_pandas_dtype()):
+            blank = blank | (col.to_pandas().astype(str).str.strip() == "").to_numpy()
+        blank_by_column[source] = blank & rows
+    incomplete = np.zeros(t.n_rows, dtype=bool)
+    for source, blank in blank_by_column.items():
+        if blank.any():
+            if not spec.drop_incomplete:
+                raise InputError(f"blank covariate in {int(blank.sum()):,} row(s) (first shown); fill them in, or "
+                                 "leave those customers out with --drop-incomplete (command line) or "
+                                 "drop_incomplete = true in [segments] (project file)", file=t.name, column=source,
+                                 row=int(np.flatnonzero(blank)[0]) + 1)
+            incomplete |= blank
+    if incomplete.any():
+        detail = ", ".join(f"{c} {int(b.sum()):,}" for c, b in blank_by_column.items() if b.any())
+        notes.append(f"left out {int(incomplete.sum()):,} customer(s) with a blank covariate ({detail}); the "
+                     "estimates are for the customers with complete covariates")
+        rows = rows & ~incomplete
+    sub = t.data.filter(rows) if not rows.all() else t.data
+    data: dict[str, Any] = {}
     for cov in spec.covariates:
         logged = _LOG.fullmatch(cov)
-        source = logged.group(1) if logged else cov
-        col = t.data.column(resolved[source])
-        series = col.to_pandas()
-        if series.isna().any():
-            row = int(np.flatnonzero(series.isna().to_numpy())[0]) + 1
-            raise InputError("blank covariate; fill it in or drop the row (covariates must be complete)",
-                             file=t.name, column=resolved[source], row=row)
+        source = resolved[logged.group(1) if logged else cov]
+        full = t.data.column(source)  # parsed whole, so an error names the row of the file
+        series = sub.column(source).to_pandas()
         if logged:
             from socialroi.valuation.numbers import parse_numbers
 
-            values = parse_numbers(col, file=t.name, column=resolved[source], allow_negative=True).values
-            bad = np.flatnonzero(values <= 0)
+            values = parse_numbers(full, file=t.name, column=source, allow_negative=True, allow_blank=True).values
+            bad = np.flatnonzero(rows & ~(values > 0))
             if bad.size:
                 raise InputError(f"{cov} needs positive values, found {values[bad[0]]:g}", file=t.name,
-                                 column=resolved[source], row=int(bad[0]) + 1)
-            data[cov] = np.log(values)
+                                 column=source, row=int(bad[0]) + 1)
+            data[cov] = np.log(values[rows])
         elif pd.api.types.is_numeric_dtype(series) or cov in spec.categorical:
             data[cov] = series
         else:
-            data[cov] = _text_covariate(t, resolved[source], col, series)
+            data[cov] = _text_covariate(t, source, full, series, rows)
     if spec.cluster:
-        data["__cluster__"] = t.data.column(resolved[spec.cluster]).to_pandas().astype(str)
-    frame = pd.DataFrame(data)
-    return frame, engaged, resolved
+        data["__cluster__"] = sub.column(resolved[spec.cluster]).to_pandas().astype(str)
+    frame = pd.DataFrame(data, index=pd.RangeIndex(int(rows.sum())))
+    return frame, engaged[rows], resolved, rows, notes
+
+
+def _arms(table, column: str, engaged_value: str, reference_value: str | None, notes: list[str]):
+    """Engagement from a column with several values (arms): engaged = one value, reference = another or the rest."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.fill_null(pc.utf8_trim_whitespace(pc.cast(table.data.column(column), pa.string())), "")
+    values = np.asarray(text.to_pylist(), dtype=object)
+    engaged = values == engaged_value.strip()
+    found = sorted(set(values.tolist()))
+    if not engaged.any():
+        raise InputError(f"no row has the engaged value {engaged_value!r}; the values are: "
+                         + ", ".join(repr(v) for v in found[:20]), file=table.name, column=column)
+    if reference_value is None:
+        rows = np.ones(len(values), dtype=bool)
+        others = [v for v in found if v != engaged_value.strip()]
+        if len(others) > 1:
+            notes.append(f"{column}: {engaged_value!r} is compared with every other value together "
+                         f"({', '.join(repr(v) for v in others[:5])}); name one with --reference (command line) or "
+                         "reference_value (project file) to compare two arms")
+        return engaged, rows
+    reference = values == reference_value.strip()
+    if not reference.any():
+        raise InputError(f"no row has the reference value {reference_value!r}; the values are: "
+                         + ", ".join(repr(v) for v in found[:20]), file=table.name, column=column)
+    rows = engaged | reference
+    left = int((~rows).sum())
+    if left:
+        notes.append(f"{column}: left out {left:,} row(s) that are neither {engaged_value!r} nor {reference_value!r}")
+    return engaged, rows
 
 
 MAX_LEVELS = 100
 
 
-def _text_covariate(table, column: str, col, series):
-    """A text covariate: numbers written as text become numbers; otherwise a categorical.
+def _text_covariate(table, column: str, col, series, rows):
+    """A text covariate of the kept ``rows``: numbers written as text become numbers; otherwise a categorical.
 
-    Blank cells are refused (row named); a column that is numeric but for a
-    few bad cells gets the number error; a categorical with more than
-    MAX_LEVELS levels is refused (an id, or numbers with bad cells).
+    ``col`` is the whole column (so a number error names the file's row),
+    ``series`` the kept rows (blanks were refused or left out before); a
+    column that is numeric but for a few bad cells gets the number error; a
+    categorical with more than MAX_LEVELS levels is refused (an id, or
+    numbers with bad cells).
     """
     from socialroi.valuation.numbers import parse_numbers
 
     text = series.astype(str).str.strip()
-    blank = np.flatnonzero((text == "").to_numpy())
-    if blank.size:
-        raise InputError("blank covariate; fill it in or drop the row (covariates must be complete)",
-                         file=table.name, column=column, row=int(blank[0]) + 1)
     try:
-        return parse_numbers(col, file=table.name, column=column, allow_negative=True).values
+        return parse_numbers(col, file=table.name, column=column, allow_negative=True,
+                             allow_blank=True).values[rows]
     except InputError as exc:
         number_error = exc
     levels = text.nunique()
@@ -372,8 +497,10 @@ def _outcome_values(table, o: OutcomeSpec, resolved) -> tuple[np.ndarray, np.nda
         if o.kind == "amount":
             zero = np.flatnonzero(values == 0)
             if zero.size:
-                raise InputError("an amount of zero; leave the cell blank for customers without a deal "
-                                 "(amounts must be positive)", file=table.name, column=col, row=int(zero[0]) + 1)
+                raise InputError("an amount of zero; leave the cell blank for customers without a deal, or, if "
+                                 "zeros are real amounts (customers who spent nothing), declare the outcome as "
+                                 "amount_with_zeros (a ratio-of-means model that takes zeros)", file=table.name,
+                                 column=col, row=int(zero[0]) + 1)
         if o.kind == "duration":
             bad = np.flatnonzero(values <= 0)
             if bad.size:
@@ -428,13 +555,13 @@ def analyse_segments(
     from socialroi.models.weighting import balance_table, fit_propensity
 
     table = as_table(customers, {}, name="customer table")
-    frame, engaged, resolved = _frame(table, spec)
+    frame, engaged, resolved, rows, notes = _frame(table, spec)
     n1, n0 = int(engaged.sum()), int((~engaged).sum())
     if n1 == 0 or n0 == 0:
         group = "engaged" if n1 == 0 else "non-engaged"
         raise InputError(f"no {group} customers, so there is nothing to compare; check the engagement column "
                          "or threshold", file=table.name)
-    warnings: list[str] = []
+    warnings: list[str] = list(notes)
     if min(n1, n0) < TINY_GROUP:
         warnings.append(f"tiny segment: {n1} engaged and {n0} non-engaged customers; estimates are fragile "
                         f"(fewer than {TINY_GROUP} in a group)")
@@ -466,6 +593,13 @@ def analyse_segments(
     deal_means: dict[str, float] = {}
     for o in spec.outcomes:
         y, event = _outcome_values(table, o, resolved)
+        y = y[rows]
+        event = None if event is None else event[rows]
+        if o.kind == "binary" and o.value in ("retention", "upsell") and o.higher_is_better is None \
+                and _LOSS_NAME.search(o.column):
+            warnings.append(f"{o.name}: column '{o.column}' is valued as {o.value} with 1 counted as the good "
+                            "outcome, but its name suggests 1 means a loss; if 1 means the customer left, say so "
+                            "with --lower-is-better (command line) or higher_is_better = false (project file)")
         present = ~np.isnan(y) if event is None else ~np.isnan(y) & ~np.isnan(event)
         sub_engaged = engaged[present]
         m1, m0 = int(sub_engaged.sum()), int((~sub_engaged).sum())
@@ -502,21 +636,33 @@ def analyse_segments(
             except EstimationError as exc:
                 warnings.append(f"{o.name}: {exc}")
                 continue
+            replicates = None
+            if o.kind in ("amount", "amount_with_zeros", "continuous"):
+                if o.kind != "continuous":
+                    deal_means[o.name] = float(np.nanmean(y[present][sub_engaged]))
+                skew = _skewness(y[present][sub_engaged])
+                if m1 < SMALL_SKEWED and skew > 2 and not spec.bootstrap:
+                    warnings.append(f"{o.name}: only {m1} engaged customers with a skewed amount (skewness "
+                                    f"{skew:.1f}); the normal interval may be too narrow, use --bootstrap 2000 "
+                                    "(command line) or bootstrap = 2000 in [segments] (project file)")
+                chosen = next((e for e in effects if e.method == spec.method), None)
+                if spec.bootstrap and chosen is not None and chosen.available:
+                    boot, replicates = _bootstrapped(chosen, y[present], sub_engaged, sub_design, o.kind, spec,
+                                                     sub_cl, seed, level)
+                    effects = [boot if e is chosen else e for e in effects]
             for e in effects:
                 row = e.to_dict()
                 row["kind"] = o.kind
                 effect_rows.append(row)
                 if not e.available:
                     warnings.append(f"{o.name} ({e.method}): {e.reason}")
-            if o.kind == "amount":
-                deal_means[o.name] = float(np.nanmean(y[present][sub_engaged]))
             chosen = next((e for e in effects if e.method == spec.method), None)
             if chosen is None or not chosen.available:
                 if o.value != "none":
                     warnings.append(f"{o.name}: the {spec.method} estimate is not available, so the lift is not "
                                     "valued")
                 continue
-            est = _value_effect(o, chosen, m1, currency, seed, n_draws, level, spec.method)
+            est = _value_effect(o, chosen, m1, currency, seed, n_draws, level, spec.method, replicates)
         if est is not None:
             estimates.append(est)
     effects_frame = pd.DataFrame(effect_rows)
@@ -550,11 +696,87 @@ def _subset_ps(ps, mask, sub_engaged, sub_design, trim):
         return None
 
 
-def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, level, method) -> ValueEstimate | None:
+def _skewness(values: np.ndarray) -> float:
+    """Sample skewness (0 for fewer than three values or no spread)."""
+    v = values[~np.isnan(values)]
+    if v.size < 3 or v.std() == 0:
+        return 0.0
+    return float(np.mean((v - v.mean()) ** 3) / v.std() ** 3)
+
+
+def _bootstrapped(e, y, engaged, design, kind, spec: SegmentSpec, clusters, seed, level):
+    """The chosen method's effect with a percentile bootstrap interval.
+
+    Customers (or, with ``cluster``, whole accounts) are resampled with
+    replacement and the whole estimate refitted, propensity model included,
+    ``spec.bootstrap`` times; replicates whose models cannot be fitted are
+    dropped and counted in ``reason``. The point estimate stays the full-data
+    one; ``se`` is the replicates' standard deviation.
+
+    Returns the updated Effect and the replicate effects.
+    """
+    from dataclasses import replace
+
+    from socialroi.models.att import estimate_att
+    from socialroi.models.design import Design
+    from socialroi.models.glm import EstimationError
+    from socialroi.models.weighting import PropensityFit, fit_propensity
+    from socialroi.valuation.estimate import rng_for
+
+    rng = rng_for(seed, f"bootstrap:{e.outcome}")
+    n = len(y)
+    if clusters is not None:
+        _, cl_index = np.unique(clusters, return_inverse=True)
+        members = [np.flatnonzero(cl_index == g) for g in range(int(cl_index.max()) + 1)]
+    reps: list[float] = []
+    failed = 0
+    for _ in range(spec.bootstrap):
+        if clusters is None:
+            idx = rng.integers(0, n, n)
+        else:
+            idx = np.concatenate([members[g] for g in rng.integers(0, len(members), len(members))])
+        t = engaged[idx]
+        if t.all() or not t.any():
+            failed += 1
+            continue
+        d = Design(design.matrix[idx], design.names, design.sources)
+        try:
+            if spec.method in ("weighting", "doubly_robust"):
+                ps = fit_propensity(t, d, trim=spec.trim)
+            else:
+                ps = PropensityFit(np.zeros(1), np.full(len(idx), 0.5), np.ones(len(idx)), np.ones(len(idx), bool),
+                                   {})
+            (b,) = estimate_att(y[idx], t, d, ps, kind=kind, methods=[spec.method], level=level)
+        except EstimationError:
+            failed += 1
+            continue
+        if b.available and np.isfinite(b.estimate):
+            reps.append(b.estimate)
+        else:
+            failed += 1
+    values = np.asarray(reps)
+    if values.size < 0.9 * spec.bootstrap:
+        return replace(e, reason=f"bootstrap: only {values.size} of {spec.bootstrap} replicates could be fitted; "
+                                 "the sandwich interval is kept"), None
+    tail = (1 - level) / 2
+    lo, hi = np.quantile(values, [tail, 1 - tail])
+    note = f"percentile bootstrap interval, {values.size} replicates" + (f" ({failed} failed)" if failed else "")
+    return replace(e, lower=float(lo), upper=float(hi), se=float(values.std(ddof=1)), reason=note), values
+
+
+def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, level, method,
+                  replicates: np.ndarray | None = None) -> ValueEstimate | None:
     if o.value == "none":
         return None
     component = f"segment_{o.name}"
-    draws = normal_draws(e.estimate, e.se, component, seed, n_draws)
+    if replicates is not None:  # bootstrap: resample the replicate effects on the component's own stream
+        from socialroi.valuation.estimate import rng_for
+
+        draws = rng_for(seed, component).choice(replicates, size=int(n_draws), replace=True)
+    else:
+        draws = normal_draws(e.estimate, e.se, component, seed, n_draws)
+    sign = o.sign  # a lower outcome is the gain when lower is better (churn flags)
+    direction = "" if sign > 0 else " (lower is better: the fall in the outcome is the gain)"
     if o.value == "retention":
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)
         how = (f"extra retained customers (effect on the engaged x {n_engaged} engaged) x annual value "
@@ -571,10 +793,11 @@ def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, le
         how = f"difference per deal x {deals:,.0f} engaged deals"
         assumptions = {"deals": deals}
     return ValueEstimate.from_draws(
-        component, "soft", currency, e.estimate * factor, draws * factor, level=level,
+        component, "soft", currency, sign * e.estimate * factor, sign * draws * factor, level=level,
         label=f"Segment lift: {o.name}",
-        method=f"{method.replace('_', ' ')} estimate of the effect on the engaged; {how}",
-        assumptions={**assumptions, "method": method, "outcome_column": o.column},
+        method=f"{method.replace('_', ' ')} estimate of the effect on the engaged{direction}; {how}",
+        assumptions={**assumptions, "method": method, "outcome_column": o.column,
+                     "higher_is_better": o.higher_is_better is not False},
         diagnostics={"effect": e.estimate, "effect_se": e.se, "effect_interval": [e.lower, e.upper],
                      "p_value": e.p_value, "evalue": e.evalue, "evalue_ci": e.evalue_ci,
                      "n_engaged": e.n_engaged, "n_not_engaged": e.n_not_engaged},
@@ -588,13 +811,12 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
     if o.value == "none":
         return None
     component = f"segment_{o.name}"
-    note = "the interval treats the baseline hazard as known"
     if o.value == "retention":
         draws = normal_draws(h.survival_difference, h.survival_difference_se, component, seed, n_draws)
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)
         point = h.survival_difference * factor
         money = draws * factor
-        how = (f"extra customers retained at {o.horizon:g} (Cox model) x {n_engaged} engaged x annual value "
+        how = (f"extra customers retained at {o.horizon:g} {o.time_unit} (Cox model) x {n_engaged} engaged x annual value "
                f"{o.annual_value:,.2f} x {o.horizon_years:g}-year annuity")
         assumptions = {"annual_value": o.annual_value, "horizon_years": o.horizon_years,
                        "discount_rate": o.discount_rate, "horizon": o.horizon}
@@ -607,20 +829,22 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
         deals = o.deals if o.deals is not None else engaged_events  # default: deals the engaged won
         days = normal_draws(h.time_saved, h.time_saved_se, component, seed, n_draws)  # positive = closes faster
 
+        per_year = TIME_UNITS[o.time_unit]
+
         def value(d):
-            return deals * deal_value * (1 - (1 + o.discount_rate) ** (-np.asarray(d) / 365.0))
+            return deals * deal_value * (1 - (1 + o.discount_rate) ** (-np.asarray(d) / per_year))
 
         point = float(value(h.time_saved))
         money = value(days)
-        how = (f"days to close saved per deal (restricted mean up to {o.horizon:g} days, Cox model) valued as "
-               f"earlier cash: {deals:,.0f} deals x {deal_value:,.2f} x (1 - (1 + {o.discount_rate:g})^(-days/365))")
+        how = (f"{o.time_unit} to close saved per deal (restricted mean up to {o.horizon:g} {o.time_unit}, Cox "
+               f"model) valued as earlier cash: {deals:,.0f} deals x {deal_value:,.2f} x "
+               f"(1 - (1 + {o.discount_rate:g})^(-{o.time_unit}/{per_year:g}))")
         assumptions = {"deal_value": deal_value, "deals": deals, "discount_rate": o.discount_rate,
-                       "horizon_days": o.horizon}
+                       "horizon": o.horizon, "time_unit": o.time_unit}
     return ValueEstimate.from_draws(
         component, "soft", currency, point, money, level=level, label=f"Segment lift: {o.name}",
         method=how, assumptions=assumptions,
         diagnostics={"hazard_ratio": h.hazard_ratio, "hr_interval": [h.hr_lower, h.hr_upper], "p_value": h.p_value,
                      "survival_difference": h.survival_difference, "time_saved": h.time_saved,
                      "evalue": h.evalue, "evalue_ci": h.evalue_ci},
-        warnings=(note,),
     )

@@ -252,7 +252,7 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
     # placeholder outcome column: counts come from the ticket log)
     seg = SegmentSpec(covariates=tuple(spec.covariates), engaged=spec.engaged, id=spec.id,
                       outcomes=(OutcomeSpec("tickets", spec.id, "continuous"),))
-    frame, engaged, resolved = _frame(table, seg)
+    frame, engaged, resolved, _, _ = _frame(table, seg)  # every row kept: no arms, blanks refused
     log = as_table(tickets, TICKET_ROLES, name="ticket log")
     if not log.has("customer"):
         raise log.error("no customer column; the count method needs the customer of each ticket "
