@@ -163,13 +163,18 @@ def segments(
     customers: Annotated[Path, typer.Argument(metavar="CUSTOMERS", help="Customer table (CSV, Parquet or Excel), "
                                               "one row per customer.")],
     outcome: Annotated[list[str], typer.Option(help="Outcome as COLUMN:KIND, KIND one of binary, amount, "
-                                               "continuous, count; or COLUMN:duration:EVENT_COLUMN (repeatable).")],
-    engaged: Annotated[Optional[str], typer.Option(help="Engagement flag column (1/0, yes/no).")] = None,
+                                               "amount_with_zeros, continuous, count; or "
+                                               "COLUMN:duration:EVENT_COLUMN (repeatable).")],
+    engaged: Annotated[Optional[str], typer.Option(help="Engagement flag column (1/0, yes/no), or COLUMN=VALUE "
+                                                   "for a column with several arms.")] = None,
+    reference: Annotated[Optional[str], typer.Option(help="With --engaged COLUMN=VALUE: the comparison arm's "
+                                                     "value (default: every other value).")] = None,
     score: Annotated[Optional[str], typer.Option(help="Engagement score column (instead of --engaged).")] = None,
     threshold: Annotated[Optional[float], typer.Option(help="Score at or above which a customer is engaged.")]
     = None,
     covariates: Annotated[str, typer.Option(help="Comma-separated covariates; text columns are categorical; "
-                                            "log(col) takes the logarithm.")] = "",
+                                            "log(col) takes the logarithm. None: an unadjusted comparison "
+                                            "(right for a randomised test).")] = "",
     categorical: Annotated[str, typer.Option(help="Comma-separated numeric covariates to treat as categories.")]
     = "",
     cluster: Annotated[Optional[str], typer.Option(help="Account column for clustered standard errors.")] = None,
@@ -177,7 +182,15 @@ def segments(
     = None,
     trim: Annotated[Optional[float], typer.Option(help="Drop customers with propensity outside [trim, 1-trim].")]
     = None,
-    horizon: Annotated[float, typer.Option(help="Horizon for duration outcomes, in their time unit.")] = 365.0,
+    horizon: Annotated[float, typer.Option(help="Horizon for duration outcomes, in --time-unit.")] = 365.0,
+    time_unit: Annotated[str, typer.Option(help="Unit of duration columns: days, weeks, months or years.")]
+    = "days",
+    lower_is_better: Annotated[Optional[list[str]], typer.Option(help="Outcome column where lower is better "
+                                                                 "(a churn or cancel flag; repeatable).")] = None,
+    drop_incomplete: Annotated[bool, typer.Option(help="Leave out customers with a blank covariate (counted in "
+                                                  "a warning) instead of refusing the table.")] = False,
+    bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for amount intervals (0: sandwich "
+                                           "interval; else 100 or more).", min=0)] = 0,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
 ) -> None:
@@ -187,19 +200,33 @@ def segments(
     from socialroi.valuation.segments import OutcomeSpec, SegmentSpec, analyse_segments
 
     check_output(output, [customers])
+    lower = set(lower_is_better or ())
     specs = []
     for item in outcome:
         parts = item.split(":")
         if len(parts) < 2 or (parts[1] == "duration") != (len(parts) == 3) or len(parts) > 3:
             raise InputError(f"--outcome {item!r} must be COLUMN:KIND or COLUMN:duration:EVENT_COLUMN")
+        if parts[1] == "duration" and parts[0] in lower:
+            raise InputError(f"--lower-is-better {parts[0]!r}: a duration's direction follows from its event; "
+                             "leave it out")
         specs.append(OutcomeSpec(name=parts[0], column=parts[0], kind=parts[1],
                                  event=parts[2] if len(parts) == 3 else None,
-                                 horizon=horizon if parts[1] == "duration" else None))
+                                 horizon=horizon if parts[1] == "duration" else None,
+                                 higher_is_better=False if parts[0] in lower else None,
+                                 time_unit=time_unit))
+    unknown = lower - {s.column for s in specs}
+    if unknown:
+        raise InputError(f"--lower-is-better {sorted(unknown)[0]!r} names no --outcome column")
+    engaged_value = None
+    if engaged is not None and "=" in engaged:
+        engaged, _, engaged_value = engaged.partition("=")
+        engaged = engaged.strip()
     spec = SegmentSpec(
         covariates=tuple(c.strip() for c in covariates.split(",") if c.strip()), outcomes=tuple(specs),
         engaged=engaged, score=score, threshold=threshold,
         categorical=tuple(c.strip() for c in categorical.split(",") if c.strip()), id=id_col, cluster=cluster,
-        trim=trim,
+        trim=trim, engaged_value=engaged_value, reference_value=reference, drop_incomplete=drop_incomplete,
+        bootstrap=bootstrap,
     )
     _emit(segments_report(analyse_segments(customers, spec)), fmt, output)
 

@@ -37,7 +37,7 @@ SECTIONS: dict[str, set[str]] = {
     "costs": {"ledger", "columns"},
     "direct_revenue": {"amount", "file", "low", "high", "columns"},
     "segments": {"customers", "id", "engaged", "score", "threshold", "covariates", "categorical", "cluster", "method",
-                 "trim", "outcomes"},
+                 "trim", "outcomes", "engaged_value", "reference_value", "drop_incomplete", "bootstrap"},
     "support": SUPPORT_KEYS[""],
     "cashflows": {"years", "frequency", "discount_rate", "upfront_cost", "value_growth"},
     "leads": {"file", "social_channels", "bands"},
@@ -47,7 +47,7 @@ SECTIONS: dict[str, set[str]] = {
 }
 FREE_SECTIONS = {"assumptions", "scenarios"}  # keys are assumption names, checked against the run's levers
 OUTCOME_KEYS = {"name", "column", "kind", "value", "event", "horizon", "annual_value", "horizon_years", "discount_rate",
-                "value_per_event", "deals", "deal_value"}
+                "value_per_event", "deals", "deal_value", "higher_is_better", "time_unit"}
 
 
 @dataclass(frozen=True)
@@ -181,6 +181,9 @@ def _segment_spec(path: Path, seg: dict[str, Any]):
                     "deal_value"):
             if key in o:
                 o[key] = _number(path, f"segments outcome '{o['name']}' {key}", o[key])
+        if "higher_is_better" in o and not isinstance(o["higher_is_better"], bool):
+            raise _err(path, f"segments outcome '{o['name']}' higher_is_better must be true or false, got "
+                             f"{o['higher_is_better']!r}")
         try:
             specs.append(OutcomeSpec(**o))
         except InputError as exc:
@@ -189,11 +192,20 @@ def _segment_spec(path: Path, seg: dict[str, Any]):
     if threshold is not None:
         threshold = _number(path, "segments.threshold", threshold)
     trim = _number(path, "segments.trim", seg["trim"], low=0, high=0.49) if "trim" in seg else None
+    bootstrap = _number(path, "segments.bootstrap", seg["bootstrap"], low=0, high=100_000, integer=True) \
+        if "bootstrap" in seg else 0
+    if "drop_incomplete" in seg and not isinstance(seg["drop_incomplete"], bool):
+        raise _err(path, f"segments.drop_incomplete must be true or false, got {seg['drop_incomplete']!r}")
+    for key in ("engaged_value", "reference_value"):
+        if key in seg and not isinstance(seg[key], str):
+            raise _err(path, f"segments.{key} must be text (the column's value, in quotes), got {seg[key]!r}")
     try:
         return SegmentSpec(covariates=tuple(seg.get("covariates", ())), outcomes=tuple(specs),
                            engaged=seg.get("engaged"), score=seg.get("score"), threshold=threshold,
                            categorical=tuple(seg.get("categorical", ())), id=seg.get("id"),
-                           cluster=seg.get("cluster"), method=seg.get("method", "doubly_robust"), trim=trim or None)
+                           cluster=seg.get("cluster"), method=seg.get("method", "doubly_robust"), trim=trim or None,
+                           engaged_value=seg.get("engaged_value"), reference_value=seg.get("reference_value"),
+                           drop_incomplete=seg.get("drop_incomplete", False), bootstrap=bootstrap)
     except InputError as exc:
         raise _err(path, exc.message) from None
 
