@@ -2,19 +2,23 @@
 
 Segmented regression of the weekly count on a linear trend, annual
 seasonality (``harmonics`` sine/cosine pairs of the week of the year), and
-after the launch a level change and a slope change, with AR(1) errors
-fitted by iterated feasible GLS (statsmodels ``GLSAR``). The
+after the launch a level change and a slope change, with AR(1) errors. The
 counterfactual forecast is the fitted series with the level and slope
 changes set to zero; tickets avoided = the sum over post-launch weeks of
 (forecast - fitted) = -sum(level + slope x weeks since launch).
 
-Why GLSAR: in simulations of two years of weekly data, Newey-West (HAC)
-intervals for tickets avoided covered 77-83% instead of 95%, with or
-without autocorrelation; OLS intervals covered 94.5% with independent
-errors but 78% with AR(1) errors of 0.5; GLSAR covers 94.7% and 87%
-respectively. The remaining shortfall under strong autocorrelation comes
-from estimating the autocorrelation on about a hundred weeks: read the
-interval as somewhat optimistic when ``rho`` (reported) is large.
+The autocorrelation ``rho`` is estimated by restricted maximum likelihood
+(REML: the likelihood of the residual contrasts, profiled over the
+innovation variance), the coefficients by GLS given ``rho`` (Prais-Winsten,
+keeping the first week), and intervals use Student's t with n - k - 1
+degrees of freedom (one for ``rho``).
+
+Why REML and t: iterated feasible GLS (statsmodels ``GLSAR``) estimates rho
+from the OLS residuals, which are biased towards zero on a hundred weeks,
+and its normal intervals covered 87-88 % at rho = 0.5 for a nominal 95 %;
+REML with t quantiles covered 96.1 %, 94.4 % and 92.7 % at rho = 0, 0.5
+and 0.8 (1,000 series of 104 weeks each; ``tests/test_its.py`` keeps the
+first two as a slow test). With independent errors it agrees with OLS.
 """
 
 from __future__ import annotations
@@ -43,7 +47,9 @@ class ItsResult:
         (forecast - actual), post (bool).
     r_squared : float
     rho : float
-        Estimated lag-1 autocorrelation of the errors.
+        Lag-1 autocorrelation of the errors (REML).
+    df : int
+        Degrees of freedom of the t intervals (weeks - coefficients - 1).
     """
 
     tickets_avoided: float
@@ -59,6 +65,14 @@ class ItsResult:
     rho: float
     table: Any = field(repr=False)
     level: float = 0.95
+    df: int = 0
+
+    def interval(self) -> tuple[float, float]:
+        """Interval for tickets avoided at ``level`` (Student's t with ``df`` degrees of freedom)."""
+        from scipy.stats import t as student_t
+
+        q = float(student_t.ppf(0.5 + self.level / 2, self.df))
+        return self.tickets_avoided - q * self.tickets_avoided_se, self.tickets_avoided + q * self.tickets_avoided_se
 
 
 def interrupted_series(
@@ -84,8 +98,7 @@ def interrupted_series(
         Sine/cosine pairs of annual seasonality (0 for none).
     """
     import pandas as pd
-    import statsmodels.api as sm
-    from scipy.special import ndtr
+    from scipy.stats import t as student_t
 
     dates = pd.to_datetime(np.asarray(dates))
     y = np.asarray(counts, dtype=float)
@@ -103,10 +116,7 @@ def interrupted_series(
     cols += [post.astype(float), since]
     names += ["level_change", "slope_change"]
     x = np.column_stack(cols)
-    res = sm.GLSAR(y, x, rho=1).iterative_fit(maxiter=50)
-    rho = float(np.asarray(res.model.rho).ravel()[0])
-    beta = np.asarray(res.params)
-    cov = np.asarray(res.cov_params())
+    rho, beta, cov, df, r2 = fit_ar1_reml(y, x)
     fitted = x @ beta
     forecast = fitted - beta[-2] * post - beta[-1] * since
     c = np.zeros(len(beta))
@@ -114,9 +124,57 @@ def interrupted_series(
     c[-1] = -since.sum()
     avoided = float(c @ beta)
     se = math.sqrt(max(float(c @ cov @ c), 0.0))
-    z = avoided / se if se > 0 else float("nan")
+    tstat = avoided / se if se > 0 else float("nan")
     table = pd.DataFrame({"week": dates.strftime("%Y-%m-%d"), "actual": y, "fitted": fitted, "forecast": forecast,
                           "gap": forecast - y, "post": post})
     return ItsResult(avoided, se, float(beta[-2]), math.sqrt(cov[-2, -2]), float(beta[-1]), math.sqrt(cov[-1, -1]),
-                     float(2 * ndtr(-abs(z))), int((~post).sum()), int(post.sum()), float(res.rsquared), rho, table,
-                     level)
+                     float(2 * student_t.sf(abs(tstat), df)), int((~post).sum()), int(post.sum()), r2, rho, table,
+                     level, df)
+
+
+def _prais_winsten(a: np.ndarray, rho: float) -> np.ndarray:
+    """Rows whitened for AR(1) errors: first row x sqrt(1 - rho^2), then row_t - rho row_(t-1)."""
+    out = np.empty_like(a)
+    out[0] = a[0] * math.sqrt(1.0 - rho * rho)
+    out[1:] = a[1:] - rho * a[:-1]
+    return out
+
+
+def fit_ar1_reml(y: np.ndarray, x: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, int, float]:
+    """Regression with AR(1) errors: rho by REML, coefficients by GLS.
+
+    The restricted log-likelihood, profiled over the innovation variance, is
+    ``-1/2 [(n - k) log(RSS_rho / (n - k)) - log(1 - rho^2) + log|X_rho' X_rho|]``
+    with ``X_rho``, ``RSS_rho`` from the Prais-Winsten transform; it is
+    maximised over rho in (-0.99, 0.99).
+
+    Returns
+    -------
+    rho, beta, cov, df, r_squared
+        ``cov`` = sigma^2 (X_rho' X_rho)^-1 with sigma^2 = RSS_rho / (n - k);
+        ``df`` = n - k - 1; ``r_squared`` of the fitted values on the
+        original scale.
+    """
+    from scipy.optimize import minimize_scalar
+
+    n, k = x.shape
+
+    def gls(rho: float):
+        xs, ys = _prais_winsten(x, rho), _prais_winsten(y, rho)
+        gram = xs.T @ xs
+        beta = np.linalg.solve(gram, xs.T @ ys)
+        rss = float(np.sum((ys - xs @ beta) ** 2))
+        return beta, gram, rss
+
+    def neg_restricted(rho: float) -> float:
+        _, gram, rss = gls(rho)
+        _, logdet = np.linalg.slogdet(gram)
+        return 0.5 * ((n - k) * math.log(rss / (n - k)) - math.log(1.0 - rho * rho) + logdet)
+
+    rho = float(minimize_scalar(neg_restricted, bounds=(-0.99, 0.99), method="bounded",
+                                options={"xatol": 1e-8}).x)
+    beta, gram, rss = gls(rho)
+    cov = rss / (n - k) * np.linalg.inv(gram)
+    fitted = x @ beta
+    r2 = 1.0 - float(np.sum((y - fitted) ** 2) / np.sum((y - y.mean()) ** 2))
+    return rho, beta, cov, n - k - 1, r2

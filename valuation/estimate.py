@@ -48,6 +48,12 @@ def normal_draws(estimate: float, se: float, component: str, seed: int, n_draws:
     return estimate + se * rng_for(seed, component).standard_normal(int(n_draws))
 
 
+def student_t_draws(estimate: float, se: float, df: float, component: str, seed: int, n_draws: int) -> np.ndarray:
+    """Draws of an estimator's Student-t sampling distribution (``df`` degrees of freedom), from the component's
+    own stream."""
+    return estimate + se * rng_for(seed, component).standard_t(df, int(n_draws))
+
+
 def constant_draws(value: float, n_draws: int) -> np.ndarray:
     """Draws of a value known without uncertainty (all equal)."""
     return np.full(int(n_draws), float(value))

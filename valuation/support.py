@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for, student_t_draws
 from socialroi.valuation.tables import Role, as_table, fold_name
 
 METHODS = ("deflection", "channel_shift", "measured_counts", "measured_series")
@@ -343,12 +343,13 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
         raise t.error(f"launch {start.date()} leaves {before} week(s) before and {after} after; the series must "
                       "cover at least 8 weeks on each side of the launch", "week")
     res = interrupted_series(d, counts, start, harmonics=harmonics, level=level)
-    draws = normal_draws(res.tickets_avoided, res.tickets_avoided_se, "support_measured_series", seed, n_draws)
+    draws = student_t_draws(res.tickets_avoided, res.tickets_avoided_se, res.df, "support_measured_series", seed,
+                            n_draws)
     est = ValueEstimate.from_draws(
         "support_measured_series", "soft", currency, res.tickets_avoided * cost, draws * cost, level=level,
         label="Support: measured (weekly series)",
         method=f"interrupted time series (trend, {harmonics} seasonal harmonics, level and slope change at "
-               f"{start.date()}, AR(1) errors by feasible GLS): forecast minus actual after the launch x cost per ticket",
+               f"{start.date()}, AR(1) errors by REML, t intervals): forecast minus actual after the launch x cost per ticket",
         assumptions={"launch": str(start.date()), "cost_per_ticket": cost, "harmonics": harmonics},
         diagnostics={"tickets_avoided": res.tickets_avoided, "tickets_avoided_se": res.tickets_avoided_se,
                      "level_change": res.level_change, "slope_change": res.slope_change, "p_value": res.p_value,
