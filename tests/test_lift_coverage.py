@@ -13,10 +13,10 @@ REPS = 1000  # binomial s.d. of a 95% coverage estimate: 0.7 points, so 93-97% i
 N = 2000  # at 1,000 weighting on a skewed amount covers only 93%: a known small-sample effect
 
 
-@pytest.mark.parametrize("kind", ["binary", "amount"])
+@pytest.mark.parametrize("kind", ["binary", "amount", "heterogeneous"])
 def test_coverage_and_bias(kind):
     truth = true_att(kind)
-    rng = np.random.default_rng(2026 if kind == "binary" else 2027)
+    rng = np.random.default_rng({"binary": 2026, "amount": 2027, "heterogeneous": 2028}[kind])
     methods = ("naive", "regression", "weighting", "doubly_robust")
     hits = {m: 0 for m in methods}
     est = {m: [] for m in methods}
@@ -24,7 +24,8 @@ def test_coverage_and_bias(kind):
         frame = simulate(N, rng, kind)
         design = build_design(frame, ["size", "age", "region"])
         ps = fit_propensity(frame["engaged"].to_numpy(), design)
-        for e in estimate_att(frame["y"].to_numpy(), frame["engaged"].to_numpy(), design, ps, kind=kind):
+        for e in estimate_att(frame["y"].to_numpy(), frame["engaged"].to_numpy(), design, ps,
+                              kind="continuous" if kind == "heterogeneous" else kind):
             hits[e.method] += e.lower <= truth <= e.upper
             est[e.method].append(e.estimate)
     scale = abs(truth)
@@ -32,6 +33,7 @@ def test_coverage_and_bias(kind):
     coverage = {m: hits[m] / REPS for m in methods}
     # the naive difference is biased upwards by the confounding (by far more than the others)
     assert bias["naive"] > 0.5, bias
+    print(kind, "coverage", coverage, "bias", bias)  # the figures the closing note quotes (pytest -s)
     for m in ("regression", "weighting", "doubly_robust"):
         assert abs(bias[m]) < 0.05, (m, bias)
         assert 0.93 <= coverage[m] <= 0.97, (m, coverage)
