@@ -147,7 +147,7 @@ def deviance(family: str, y: np.ndarray, eta: np.ndarray) -> float:
     """Deviance of the fit with linear predictor ``eta`` (inf where undefined)."""
     if family == "binomial":
         # -2 log L with log(mu) = -log(1 + e^-eta), log(1 - mu) = -log(1 + e^eta): exact in the tails
-        return float(2.0 * np.sum(np.where(y > 0.5, np.logaddexp(0.0, -eta), np.logaddexp(0.0, eta))))
+        return float(2.0 * np.sum(np.logaddexp(0.0, np.where(y > 0.5, -eta, eta))))
     if family == "gaussian":
         return float(np.sum((y - eta) ** 2))
     if np.max(eta) > 700:
@@ -181,21 +181,26 @@ def _solve(matrix: np.ndarray, w: np.ndarray, rhs: np.ndarray) -> np.ndarray:
 
 
 def _indicator_separation(matrix: np.ndarray, y: np.ndarray, names: Sequence[str] | None) -> str | None:
-    """Name an indicator column whose rows (with 1, or with 0) all have the same 0/1 outcome."""
-    for j in range(1, matrix.shape[1]):
-        col = matrix[:, j]
-        on = col == 1.0
-        if not np.all(on | (col == 0.0)):
-            continue
-        for side, mask in (("= 1", on), ("= 0", ~on)):
-            k = int(mask.sum())
-            if k == 0 or k == len(y):
-                continue
-            total = float(y[mask].sum())
-            if total == 0 or total == k:
-                label = names[j] if names is not None and j < len(names) else f"column {j}"
-                outcome = "1" if total == k else "0"
-                return (f"perfect separation: every one of the {k} row(s) with {label} {side} has outcome "
+    """Name an indicator column whose rows (with 1, or with 0) all have the same 0/1 outcome.
+
+    Vectorised over columns: two matrix-vector products, not a loop over rows.
+    """
+    n = len(y)
+    body = matrix[:, 1:]
+    is_indicator = np.all((body == 0.0) | (body == 1.0), axis=0)
+    if not is_indicator.any():
+        return None
+    cols = np.flatnonzero(is_indicator)
+    ind = body[:, cols]
+    ones = ind.sum(axis=0)  # rows with the indicator at 1
+    pos_on = y @ ind  # positive outcomes among them
+    y_total = float(y.sum())
+    for k, j in enumerate(cols):
+        for side, rows, positives in (("= 1", ones[k], pos_on[k]), ("= 0", n - ones[k], y_total - pos_on[k])):
+            if 0 < rows < n and positives in (0.0, rows):
+                label = names[j + 1] if names is not None and j + 1 < len(names) else f"column {j + 1}"
+                outcome = "1" if positives == rows else "0"
+                return (f"perfect separation: every one of the {int(rows)} row(s) with {label} {side} has outcome "
                         f"{outcome}, so its coefficient is infinite; merge that category with another, or drop "
                         "those rows or that covariate")
     return None

@@ -330,6 +330,8 @@ def _frame(table, spec: SegmentSpec):
     warnings (rows left out for another arm or a blank covariate).
     """
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     needed = list(dict.fromkeys([
         *(_LOG.sub(r"\1", c) for c in spec.covariates), *([spec.engaged] if spec.engaged else []),
@@ -373,10 +375,11 @@ def _frame(table, spec: SegmentSpec):
         if source in blank_by_column:
             continue
         col = t.data.column(source)
-        blank = col.is_null().to_numpy(zero_copy_only=False)
-        if not pd.api.types.is_numeric_dtype(col.type.to_pandas_dtype()):
-            blank = blank | (col.to_pandas().astype(str).str.strip() == "").to_numpy()
-        blank_by_column[source] = blank & rows
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(col), ""), True)
+        else:
+            blank = col.is_null()
+        blank_by_column[source] = blank.to_numpy(zero_copy_only=False) & rows
     incomplete = np.zeros(t.n_rows, dtype=bool)
     for source, blank in blank_by_column.items():
         if blank.any():
