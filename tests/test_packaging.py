@@ -35,10 +35,16 @@ def test_wheel_installs_only_the_socialroi_namespace(wheel):
 
 
 def test_fresh_venv_non_editable_install_runs_demo_anywhere(wheel, tmp_path):
-    # dependencies come from the running interpreter's site-packages; socialroi itself is installed fresh
+    # dependencies come from the running interpreter's site-packages, whether that interpreter is a venv or
+    # not (--system-site-packages would reach the base interpreter's, which a fresh venv leaves empty): a .pth
+    # file in the new venv lists them after its own; socialroi itself is installed fresh, non-editable
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     py = venv / "bin" / "python"
+    own = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    deps = [p for p in sys.path if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()]
+    (Path(own) / "running_interpreter_packages.pth").write_text("\n".join(deps) + "\n")
     subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)],
                    check=True)
     elsewhere = tmp_path / "elsewhere"
