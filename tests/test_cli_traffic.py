@@ -141,3 +141,52 @@ def test_remaining_options_as_a_user_types_them(run_cli, tmp_path):
     assert traffic["point"] == pytest.approx(15 * 2.00 + 4 * 0.80)  # Rīga folded to riga; max of 1.20 and 2.00
     assert imputed["point"] == pytest.approx(2 * 0.5)
     assert len(doc["top_keywords"]) == 1 and any("different CPCs" in w for w in traffic["warnings"])
+
+
+# ---- European exports: separators and decimal marks decided per file, counts whole
+
+EU_GSC = "Query;Clicks;Impressions;CTR;Position\nhiking boots;1.234;45.678;2,7 %;8,3\nrain jacket;56;1.200;4,67 %;3,1\n" \
+         "\"tent, 2 person\";7;300;2,33 %;12,0\n"
+EU_CPC = "Keyword;CPC\nhiking boots;1,25 €\nrain jacket;\"2,10 €\"\n\"tent, 2 person\";0,80 €\n"
+EU_VALUE = 1234 * 1.25 + 56 * 2.10 + 7 * 0.80  # by hand: 1,665.70 EUR
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("quoted", [False, True])
+def test_european_search_console_and_cpc_give_the_hand_value(run_cli, tmp_path, newline, quoted):
+    gsc, cpc = EU_GSC, EU_CPC
+    if quoted:  # every cell quoted, as some spreadsheet exports write them
+        def quote_all(text):
+            import csv
+            import io
+
+            rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+            return "\n".join(";".join('"' + c + '"' for c in r) for r in rows) + "\n"
+        gsc, cpc = quote_all(gsc), quote_all(cpc)
+    (tmp_path / "gsc.csv").write_bytes(gsc.replace("\n", newline).encode())
+    (tmp_path / "cpc.csv").write_bytes(cpc.replace("\n", newline).encode())
+    code, out, err = run_cli("traffic", tmp_path / "gsc.csv", tmp_path / "cpc.csv", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    (est,) = doc["estimates"]
+    assert est["point"] == pytest.approx(EU_VALUE, abs=1e-9)
+    assert est["currency"] == "EUR"
+    assert est["diagnostics"]["clicks_total"] == 1297
+
+
+def test_a_fractional_count_is_refused_with_its_row(run_cli, tmp_path):
+    (tmp_path / "gsc.csv").write_text("Query,Clicks\nhiking boots,12.5\nrain jacket,3\n")
+    (tmp_path / "cpc.csv").write_text("Keyword,CPC\nhiking boots,1.25\nrain jacket,2.10\n")
+    code, out, err = run_cli("traffic", tmp_path / "gsc.csv", tmp_path / "cpc.csv")
+    assert code == 2 and not out
+    assert "Clicks" in err and "row 1" in err and "whole number" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_dot_thousands_count_in_a_comma_separated_file_is_refused_not_guessed(run_cli, tmp_path):
+    # comma-separated, no decimal evidence: 1.234 could be 1,234 or a fraction; a count cannot be a fraction,
+    # but nothing says '.' is a thousands mark here, so the row is named
+    (tmp_path / "gsc.csv").write_text("Query,Clicks\nhiking boots,1.234\nrain jacket,3\n")
+    (tmp_path / "cpc.csv").write_text("Keyword,CPC\nhiking boots,1.25\nrain jacket,2.10\n")
+    code, _, err = run_cli("traffic", tmp_path / "gsc.csv", tmp_path / "cpc.csv")
+    assert code == 2 and "row 1" in err and "whole number" in err

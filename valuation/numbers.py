@@ -56,8 +56,17 @@ class ParsedColumn:
     had_text: bool
 
 
-def _decimal_style(texts: list[str]) -> str:
-    """Return ``"dot"`` or ``"comma"``: which mark is the decimal one."""
+_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$")
+
+
+def _decimal_style(texts: list[str], decimal: str | None = None) -> str:
+    """Return ``"dot"`` or ``"comma"``: which mark is the decimal one in this column.
+
+    The column's own values decide when they can (a value with both marks,
+    or commas that are not thousands groups); otherwise the file's mark
+    ``decimal`` does, provided the column's dotted values are all thousands
+    groups under it (``1.234``, not ``8.3``).
+    """
     last_marks = set()
     for t in texts:
         if "," in t and "." in t:
@@ -66,10 +75,19 @@ def _decimal_style(texts: list[str]) -> str:
         return "comma"
     if last_marks:
         return "dot"
-    with_comma = [t for t in texts if "," in t]
-    if with_comma and not all(_THOUSANDS_GROUPS.match(t.lstrip("+-(").rstrip(")")) for t in with_comma):
+    bare = [t.lstrip("+-(").rstrip(")") for t in texts]
+    with_comma = [t for t in bare if "," in t]
+    if with_comma and not all(_THOUSANDS_GROUPS.match(t) for t in with_comma):
+        return "comma"
+    if decimal == "comma" and not with_comma and all(_DOT_GROUPS.match(t) for t in bare if "." in t):
         return "comma"
     return "dot"
+
+
+def strip_affixes(text: str) -> str:
+    """The number part of a cell (currency and percent signs, spaces removed); "" when it is not a number."""
+    split = _split_text(text.strip()) if text and text.strip() else None
+    return split[0] if split else ""
 
 
 def _split_text(text: str) -> tuple[str, str | None, bool] | None:
@@ -109,6 +127,8 @@ def parse_numbers(
     allow_blank: bool = False,
     allow_negative: bool = False,
     row_offset: int = 1,
+    decimal: str | None = None,
+    whole: bool = False,
 ) -> ParsedColumn:
     """Parse an Arrow or NumPy column into float64.
 
@@ -124,6 +144,16 @@ def parse_numbers(
         Negative values are accepted instead of an error.
     row_offset : int
         Data-row number of the first value (1 for a whole column).
+    decimal : {"comma", "dot"}, optional
+        The file's decimal mark (from every column of the file), used when
+        this column's values do not show it: in a decimal-comma file
+        ``1.234`` is one thousand two hundred and thirty-four.
+    whole : bool
+        The column counts things (clicks, impressions, tickets): a value
+        that is not a whole number is an error naming its row, except that
+        values that are all dot thousands groups (``1.234``, ``12.500``) in a
+        file with no decimal dot are read as thousands (a count cannot be
+        fractional).
 
     Raises
     ------
@@ -157,7 +187,10 @@ def parse_numbers(
         uniques = pc.unique(trimmed.drop_null()).to_pylist()
         split = {u: _split_text(u) for u in uniques}
         bad = [u for u, s in split.items() if s is None]
-        style = _decimal_style([s[0] for s in split.values() if s is not None])
+        texts = [s[0] for s in split.values() if s is not None]
+        if whole and decimal != "dot":
+            decimal = "comma"  # a count's dotted values can only be thousands groups (checked below)
+        style = _decimal_style(texts, decimal)
         parsed = {u: (_to_float(s[0], style) if s else None) for u, s in split.items()}
         bad += [u for u, v in parsed.items() if v is None and u not in bad]
         if bad:
@@ -194,6 +227,13 @@ def parse_numbers(
     if np.isinf(out).any():
         row = int(np.flatnonzero(np.isinf(out))[0]) + row_offset
         raise InputError("infinite value; write a finite number", file=file, column=column, row=row)
+    if whole:
+        frac = np.flatnonzero(~np.isnan(out) & (out != np.round(out)))
+        if frac.size:
+            row = int(frac[0]) + row_offset
+            raise InputError(f"count {out[frac[0]]:g} is not a whole number; counts (clicks, impressions, tickets) "
+                             "are whole: remove the fraction, or check the export's decimal and thousands marks",
+                             file=file, column=column, row=row)
     if not allow_negative:
         neg = np.flatnonzero(out < 0)
         if neg.size:

@@ -35,9 +35,9 @@ _METRICS = {"impressions": ("cpm", 1.0 / 1000.0), "clicks": ("cpc", 1.0), "engag
 
 METRIC_ROLES: dict[str, Role] = {
     "platform": Role(("Platform", "Network", "Channel"), text=True),
-    "impressions": Role(("Impressions", "Organic impressions", "Views"), required=False),
-    "clicks": Role(("Clicks", "Link clicks", "Organic clicks"), required=False),
-    "engagements": Role(("Engagements", "Interactions", "Engagement"), required=False),
+    "impressions": Role(("Impressions", "Organic impressions", "Views"), required=False, whole=True),
+    "clicks": Role(("Clicks", "Link clicks", "Organic clicks"), required=False, whole=True),
+    "engagements": Role(("Engagements", "Interactions", "Engagement"), required=False, whole=True),
 }
 RATE_ROLES: dict[str, Role] = {
     "platform": Role(("Platform", "Network", "Channel"), text=True),

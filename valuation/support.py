@@ -52,7 +52,7 @@ COST_ROLES = {
 }
 WEEKLY_ROLES = {
     "week": Role(("week", "Week", "Week start", "Date"), text=True),
-    "tickets": Role(("tickets", "Tickets", "Count", "Volume")),
+    "tickets": Role(("tickets", "Tickets", "Count", "Volume"), whole=True),
 }
 
 

@@ -38,11 +38,16 @@ class Role:
     text : bool
         Read as text even when every value looks like a number (keywords
         such as ``"2024"`` or ``"007"`` must stay as written).
+    whole : bool
+        A count (clicks, impressions, tickets): values must be whole numbers,
+        which settles whether ``1.234`` is a thousands mark or a fraction
+        (see :func:`socialroi.valuation.numbers.parse_numbers`).
     """
 
     aliases: tuple[str, ...]
     required: bool = True
     text: bool = False
+    whole: bool = False
 
 
 def fold_name(text: Any) -> str:
@@ -68,12 +73,19 @@ class Table:
         Role name to column name, for the roles found.
     notes : tuple of str
         Things noticed while reading (encoding fallbacks, title lines skipped).
+    decimal : {"comma", "dot"} or None
+        The file's decimal mark, when its text shows it (see
+        :func:`_file_decimal`); None for typed files and undecided text.
+    whole : frozenset of str
+        Roles that are counts (whole numbers).
     """
 
     data: Any
     name: str
     columns: Mapping[str, str] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    decimal: str | None = None
+    whole: frozenset = frozenset()
 
     @property
     def n_rows(self) -> int:
@@ -114,6 +126,8 @@ class Table:
             column=self.columns[role],
             allow_blank=allow_blank,
             allow_negative=allow_negative,
+            decimal=self.decimal,
+            whole=role in self.whole,
         )
 
     def currency_factors(self, reporting: str | None, rates: Mapping[str, float] | None, role: str = "currency"):
@@ -185,6 +199,7 @@ class _Layout:
     header_row: int
     header: list[str]
     notes: tuple[str, ...]
+    decimal: str | None = None
 
 
 def _decode_sample(raw: bytes, name: str) -> tuple[str, str]:
@@ -210,8 +225,8 @@ def _decode_sample(raw: bytes, name: str) -> tuple[str, str]:
     return enc, text
 
 
-def _sniff(sample: str, name: str) -> tuple[str, int, list[str]]:
-    """Pick the delimiter and the header row from the first rows of text."""
+def _sniff(sample: str, name: str) -> tuple[str, int, list[str], list[list[str]]]:
+    """Pick the delimiter and the header row from the first rows of text; also return the sampled data rows."""
     best = None
     for delim in _DELIMITERS:
         try:
@@ -229,14 +244,61 @@ def _sniff(sample: str, name: str) -> tuple[str, int, list[str]]:
             first.setdefault(len(r), i)
         # the most common width below the title lines; ties go to the width seen first
         width, freq = max(counts.items(), key=lambda kv: (kv[1], -first[kv[0]]))
-        score = (width > 1, freq / len(tail), width)
+        # then the share of all rows, header included, with that width: "Keyword;CPC" over "boots;1,25" splits
+        # into two fields per data row under both ',' and ';', but only ';' also splits the header
+        whole_file = sum(len(r) == width for r in rows) / len(rows)
+        score = (width > 1, freq / len(tail), whole_file, width)
         if best is None or score > best[0]:
             best = (score, delim, rows, width)
     if best is None:
         raise InputError("the file has no rows; export the table with its header row", file=name)
     _, delim, rows, width = best
     header_row = next(i for i, r in enumerate(rows) if len(r) == width)
-    return delim, header_row, rows[header_row]
+    return delim, header_row, rows[header_row], rows[header_row + 1:]
+
+
+_COMMA_DECIMAL = re.compile(r"^[-+(]?\d+,\d+\)?$")  # 2,7 or 8,34: a comma with digits after it, no dot
+_DOT_DECIMAL = re.compile(r"^[-+(]?\d+\.\d+\)?$")
+_COMMA_GROUPS = re.compile(r"^\d{1,3}(,\d{3})+$")  # 1,234 could be a thousands group: no evidence either way
+_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+
+
+def _file_decimal(rows: list[list[str]], delimiter: str) -> str | None:
+    """The decimal mark the file's numbers show, from every cell of the sampled data rows.
+
+    A cell such as ``2,7``, ``2,7 %``, ``8,3`` or ``1.234,5`` is evidence of a
+    decimal comma; ``2.7`` or ``1,234.5`` of a decimal dot. Cells that could be
+    either (``1,234``, ``1.234``: three digits after the mark) are not
+    evidence. When the cells show only one mark, that is the file's;
+    when they show both (a mixed file) or neither, the columns decide on
+    their own, except that a semicolon-separated file (Excel's list
+    separator where the decimal mark is a comma) with no dot evidence is
+    read as decimal-comma.
+    """
+    from socialroi.valuation.numbers import strip_affixes
+
+    comma = dot = 0
+    for row in rows:
+        for cell in row:
+            text = strip_affixes(cell)
+            if not text:
+                continue
+            if "," in text and "." in text:
+                if text.rfind(",") > text.rfind("."):
+                    comma += 1
+                else:
+                    dot += 1
+            elif _COMMA_DECIMAL.match(text) and not _COMMA_GROUPS.match(text):
+                comma += 1
+            elif _DOT_DECIMAL.match(text) and not _DOT_GROUPS.match(text):
+                dot += 1
+    if comma and not dot:
+        return "comma"
+    if dot and not comma:
+        return "dot"
+    if not dot and not comma and delimiter == ";":
+        return "comma"
+    return None
 
 
 def _layout(path: Path, name: str) -> tuple[_Layout, str]:
@@ -253,10 +315,10 @@ def _layout(path: Path, name: str) -> tuple[_Layout, str]:
         sample = full_text[:_SAMPLE_BYTES]
         if enc == "cp1252":
             notes.append(f"{name}: not valid UTF-8, read as Windows-1252; save as UTF-8 to be sure of non-English text")
-    delim, header_row, header = _sniff(sample.lstrip("\ufeff"), name)
+    delim, header_row, header, body = _sniff(sample.lstrip("\ufeff"), name)
     if header_row:
         notes.append(f"{name}: skipped {header_row} title line(s) above the header")
-    return _Layout(full_text, delim, header_row, header, tuple(notes)), enc
+    return _Layout(full_text, delim, header_row, header, tuple(notes), _file_decimal(body, delim)), enc
 
 
 def _resolve(header: list[str], roles: Mapping[str, Role], explicit: Mapping[str, str], name: str) -> dict[str, str]:
@@ -354,6 +416,8 @@ def read_table(
     import pyarrow.csv as pcsv
 
     text_cols = {columns[r]: pa.string() for r, spec in roles.items() if spec.text and r in columns}
+    if layout.decimal == "comma":  # Arrow would read 1.234 as a fraction: every column as text, parsed with the mark
+        text_cols = {h: pa.string() for h in layout.header}
     source: Any = (
         pa.BufferReader(layout.text.lstrip("\ufeff").encode("utf-8")) if layout.text is not None else str(path)
     )
@@ -387,7 +451,8 @@ def read_table(
         ) from None
     if data.num_rows == 0:
         raise InputError("the table has a header but no data rows", file=name)
-    return Table(data, name, columns, layout.notes)
+    whole = frozenset(r for r, spec in roles.items() if spec.whole)
+    return Table(data, name, columns, layout.notes, layout.decimal, whole)
 
 
 def _read_parquet(path: Path, roles, explicit, name) -> Table:
@@ -401,7 +466,7 @@ def _read_parquet(path: Path, roles, explicit, name) -> Table:
     columns = _resolve([str(c) for c in data.column_names], roles, explicit, name)
     if data.num_rows == 0:
         raise InputError("the table has no data rows", file=name)
-    return Table(data, name, columns)
+    return Table(data, name, columns, whole=frozenset(r for r, spec in roles.items() if spec.whole))
 
 
 def _read_excel(path: Path, roles, explicit, name) -> Table:
@@ -423,7 +488,7 @@ def _read_excel(path: Path, roles, explicit, name) -> Table:
         str(col): pa.array([None if pd.isna(v) else str(v) for v in frame[col]], pa.string())
         for col in frame.columns
     }
-    return Table(pa.table(arrays), name, columns)
+    return Table(pa.table(arrays), name, columns, whole=frozenset(r for r, spec in roles.items() if spec.whole))
 
 
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
@@ -472,4 +537,4 @@ def as_table(
     columns = _resolve([str(c) for c in source.column_names], roles, explicit or {}, name)
     if source.num_rows == 0:
         raise InputError("the table has no data rows", file=name)
-    return Table(source, name, columns)
+    return Table(source, name, columns, whole=frozenset(r for r, spec in roles.items() if spec.whole))

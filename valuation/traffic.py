@@ -39,8 +39,8 @@ KEYWORD_ALIASES = (
 )
 TRAFFIC_ROLES: dict[str, Role] = {
     "keyword": Role(KEYWORD_ALIASES, text=True),
-    "clicks": Role(("Clicks", "Traffic", "Organic clicks", "Url Clicks", "Organic traffic", "Visits", "Sessions")),
-    "impressions": Role(("Impressions",), required=False),
+    "clicks": Role(("Clicks", "Traffic", "Organic clicks", "Url Clicks", "Organic traffic", "Visits", "Sessions"), whole=True),
+    "impressions": Role(("Impressions",), required=False, whole=True),
     "country": Role(("Country", "Location", "Database"), required=False, text=True),
 }
 CPC_ROLES: dict[str, Role] = {
