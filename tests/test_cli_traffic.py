@@ -190,3 +190,22 @@ def test_a_dot_thousands_count_in_a_comma_separated_file_is_refused_not_guessed(
     (tmp_path / "cpc.csv").write_text("Keyword,CPC\nhiking boots,1.25\nrain jacket,2.10\n")
     code, _, err = run_cli("traffic", tmp_path / "gsc.csv", tmp_path / "cpc.csv")
     assert code == 2 and "row 1" in err and "whole number" in err
+
+
+def test_zero_cpc_is_no_paid_market_not_coverage(run_cli, tmp_path):
+    path = tmp_path / "seo.csv"
+    path.write_text("Keyword,CPC,Traffic\nhiking boots,1.50,100\nniche term,0,300\nrain jacket,2.00,100\n")
+    code, out, err = run_cli("traffic", path, "-f", "json")
+    assert code == 0, err
+    (est,) = json.loads(out)["estimates"]
+    d = est["diagnostics"]
+    assert est["point"] == pytest.approx(100 * 1.5 + 100 * 2.0)
+    assert d["clicks_no_market"] == 300 and d["click_coverage"] == pytest.approx(200 / 500)
+    assert any("no paid market" in w for w in est["warnings"])
+    code, out, err = run_cli("traffic", path, "--no-market", "impute", "-f", "json")
+    assert code == 0, err
+    estimates = {e["component"]: e for e in json.loads(out)["estimates"]}
+    # imputed at the click-weighted average price of priced clicks: (150 + 200) / 200 = 1.75 per click
+    assert estimates["traffic_imputed"]["point"] == pytest.approx(300 * 1.75)
+    code, _, err = run_cli("traffic", path, "--no-market", "guess")
+    assert code == 2 and "no_market" in err

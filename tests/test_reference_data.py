@@ -5,7 +5,7 @@ import pytest
 
 from conftest import load_result
 from socialroi.valuation.tables import Role, read_table
-from socialroi.valuation.traffic import CPC_ROLES, TRAFFIC_ROLES, value_traffic
+from socialroi.valuation.traffic import CPC_ROLES, TRAFFIC_ROLES, TrafficOptions, value_traffic
 
 FIG = load_result("reference_figures.json")
 
@@ -21,7 +21,12 @@ def test_semrush_export(reference_data):
     assert np.array_equal(cost, np.floor(clicks * cpc + 1e-9))  # the tool floors each row
     r = value_traffic(path)  # one file holds keyword, CPC and traffic
     assert r.estimate.point == pytest.approx(f["traffic_x_cpc_unrounded"], abs=f["traffic_x_cpc_tolerance"])
-    assert r.diagnostics["click_coverage"] == 1.0
+    # 22,268 of 80,031 clicks are on keywords with CPC 0 (no paid market): their own class, not covered
+    assert r.diagnostics["clicks_no_market"] == 22_268
+    assert round(100 * r.diagnostics["click_coverage"], 2) == 72.18
+    assert any("no paid market" in w for w in r.estimate.warnings)
+    imputed = value_traffic(path, options=TrafficOptions(no_market="impute"))
+    assert imputed.imputed is not None and imputed.imputed.diagnostics["clicks_imputed"] == 22_268
 
 
 def test_search_console_export(reference_data):

@@ -97,7 +97,12 @@ class TrafficOptions:
     top : int, default 20
         How many keywords the top-value and top-unmatched tables show.
     coverage_warning : float, default 0.8
-        Warn when matched clicks are below this share of non-brand clicks.
+        Warn when priced clicks are below this share of non-brand clicks.
+    no_market : {"exclude", "impute"}, default "exclude"
+        Keywords whose CPC is 0 (SEO tools write 0 where no advertiser bids:
+        no paid market). They are their own class, never counted as
+        covered; "exclude" values their clicks at zero, "impute" prices them
+        with the unmatched keywords' imputation (a separate soft component).
     """
 
     replacement_share: float = 1.0
@@ -114,8 +119,11 @@ class TrafficOptions:
     rates: Mapping[str, float] = field(default_factory=dict)
     top: int = 20
     coverage_warning: float = 0.8
+    no_market: str = "exclude"
 
     def __post_init__(self) -> None:
+        if self.no_market not in UNMATCHED_POLICIES:
+            raise InputError(f"no_market must be one of {', '.join(UNMATCHED_POLICIES)}, got {self.no_market!r}")
         if not 0.0 <= float(self.replacement_share) <= 1.0:
             raise InputError(f"replacement_share must be between 0 and 1, got {self.replacement_share}")
         if self.unmatched not in UNMATCHED_POLICIES:
@@ -508,6 +516,9 @@ def value_traffic(
     idx = pc.fill_null(pc.index_in(uniques, value_set=cpc_keys), -1).to_numpy(zero_copy_only=False)
     matched = (idx >= 0) & ~brand
     unmatched = (idx < 0) & ~brand
+    # a CPC of 0 (low and high) is an SEO tool's "no paid market", not a price: its own class, not covered
+    no_market = matched & (np.where(idx >= 0, k_high[np.where(idx >= 0, idx, 0)], 1.0) == 0)
+    priced = matched & ~no_market
     share = float(opts.replacement_share)
     p = opts.point_fraction()
     low = np.where(matched, k_low[np.where(idx >= 0, idx, 0)], 0.0)
@@ -520,6 +531,8 @@ def value_traffic(
     clicks_brand = float(key_clicks[brand].sum())
     clicks_matched = float(c_matched.sum())
     clicks_unmatched = float(key_clicks[unmatched].sum())
+    clicks_no_market = float(key_clicks[no_market].sum())
+    clicks_priced = clicks_matched - clicks_no_market
     nonbrand_clicks = clicks_total - clicks_brand
     nonbrand_keys = int((~brand).sum())
     if matched.sum() == 0:
@@ -528,12 +541,20 @@ def value_traffic(
             + (" (all matched keywords are brand terms)" if (idx >= 0).any() else "")
             + "; check that both files hold the same keywords (and the same country)"
         )
-    click_cov = clicks_matched / nonbrand_clicks if nonbrand_clicks > 0 else 0.0
-    key_cov = float(matched.sum()) / nonbrand_keys if nonbrand_keys else 0.0
+    click_cov = clicks_priced / nonbrand_clicks if nonbrand_clicks > 0 else 0.0
+    key_cov = float(priced.sum()) / nonbrand_keys if nonbrand_keys else 0.0
+    if clicks_no_market > 0:
+        warnings.append(
+            f"{clicks_no_market:,.0f} non-brand clicks ({100 * clicks_no_market / nonbrand_clicks:.1f}%) on "
+            f"{int(no_market.sum()):,} keywords have a CPC of 0 in {c_table.name} (no paid market: nobody bids); "
+            "they are " + ("imputed" if opts.no_market == "impute" else
+                           "valued at zero and not counted as covered (--no-market impute on the command line, "
+                           "no_market = \"impute\" in [traffic] to price them like other keywords)"))
     if click_cov < opts.coverage_warning:
         warnings.append(
             f"only {100 * click_cov:.1f}% of non-brand clicks have a CPC; the value leaves out "
-            f"{clicks_unmatched:,.0f} clicks (see the unmatched keywords, or use unmatched = \"impute\")"
+            f"{clicks_unmatched + clicks_no_market:,.0f} clicks (see the unmatched keywords, or use --unmatched "
+            "impute on the command line, unmatched = \"impute\" in [traffic])"
         )
     diagnostics = {
         "traffic_rows": int(t_table.n_rows),
@@ -542,6 +563,10 @@ def value_traffic(
         "clicks_brand": clicks_brand,
         "clicks_matched": clicks_matched,
         "clicks_unmatched": clicks_unmatched,
+        "clicks_priced": clicks_priced,
+        "clicks_no_market": clicks_no_market,
+        "no_market_share": clicks_no_market / nonbrand_clicks if nonbrand_clicks > 0 else 0.0,
+        "keywords_no_market": int(no_market.sum()),
         "keywords_matched": int(matched.sum()),
         "keywords_unmatched": int(unmatched.sum()),
         "keywords_brand": int(brand.sum()),
@@ -561,6 +586,7 @@ def value_traffic(
         "fold_diacritics": opts.fold_diacritics,
         "country": opts.country,
         "rates": dict(opts.rates),
+        "no_market": opts.no_market,
     }
 
     total_low = share * float(np.dot(c_matched, low))
@@ -579,9 +605,11 @@ def value_traffic(
     )
 
     imputed = None
-    if opts.unmatched == "impute" and clicks_unmatched > 0:
-        imputed = _impute(clicks_unmatched, key_clicks[unmatched], c_matched[matched], point_cpc[matched],
-                          opts, share, currency, seed, n_draws, assumptions, diagnostics)
+    to_impute = (unmatched if opts.unmatched == "impute" else np.zeros_like(unmatched)) | \
+        (no_market if opts.no_market == "impute" else np.zeros_like(no_market))
+    if to_impute.any() and priced.any():
+        imputed = _impute(float(key_clicks[to_impute].sum()), key_clicks[to_impute], c_matched[priced],
+                          point_cpc[priced], opts, share, currency, seed, n_draws, assumptions, diagnostics)
 
     top = int(opts.top)
     top_idx = _top(value_keys, matched, top)
@@ -665,8 +693,9 @@ def _impute(clicks_unmatched, unmatched_clicks, m_clicks, m_cpc, opts, share, cu
         how = f"the average price of a matched click ({rate:.4g})"
     return ValueEstimate.from_draws(
         "traffic_imputed", "soft", currency, point, draws,
-        label="Traffic value, imputed for unmatched keywords",
-        method=f"clicks of keywords without a CPC x {how} x replacement share",
+        label="Traffic value, imputed for keywords without a price",
+        method=f"clicks of keywords without a CPC (unmatched, or 0: no paid market, as asked) x {how} x "
+               "replacement share",
         assumptions={**assumptions, "impute_cpc": rate,
                      "missing_at_random": "unmatched keywords are priced like matched ones"},
         diagnostics={"clicks_imputed": clicks_unmatched, "keywords_imputed": int(unmatched_clicks.size)},
