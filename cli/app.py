@@ -105,6 +105,8 @@ def traffic(
     brand_regex: Annotated[Optional[str], typer.Option(help="Regular expression of brand keywords to exclude.")]
     = None,
     unmatched: Annotated[str, typer.Option(help="Keywords without a CPC: exclude or impute.")] = "exclude",
+    decimal: Annotated[str, typer.Option(help="Decimal mark of the files' numbers: auto (decided per file), "
+                                         "comma or dot.")] = "auto",
     no_market: Annotated[str, typer.Option(help="Keywords whose CPC is 0 (no paid market, as SEO tools write "
                                            "it): exclude (valued at zero) or impute.")] = "exclude",
     impute_cpc: Annotated[Optional[float], typer.Option(help="CPC for imputed keywords (default: average price "
@@ -130,7 +132,7 @@ def traffic(
     check_output(output, [keywords, cpc])
     opts = TrafficOptions(
         replacement_share=replacement_share, brand_terms=tuple(brand or ()), brand_regex=brand_regex,
-        unmatched=unmatched, no_market=no_market, impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
+        unmatched=unmatched, no_market=no_market, decimal=decimal, impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
         cpc_duplicates=duplicates, fold_diacritics=fold_diacritics, country=country, currency=currency,
         rates=_rates(rate), top=top,
     )

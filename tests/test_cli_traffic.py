@@ -209,3 +209,20 @@ def test_zero_cpc_is_no_paid_market_not_coverage(run_cli, tmp_path):
     assert estimates["traffic_imputed"]["point"] == pytest.approx(300 * 1.75)
     code, _, err = run_cli("traffic", path, "--no-market", "guess")
     assert code == 2 and "no_market" in err
+
+
+def test_three_decimal_commas_get_the_decimal_advice_not_the_cents_advice(run_cli, tmp_path):
+    (tmp_path / "q.csv").write_text("Query,Clicks\nhiking boots,10\nrain jacket,5\n")
+    (tmp_path / "cpc.csv").write_text('Keyword,CPC\nhiking boots,"1,250"\nrain jacket,"2,100"\n')
+    code, _, err = run_cli("traffic", tmp_path / "q.csv", tmp_path / "cpc.csv")
+    assert code == 2 and "--decimal comma" in err and "'1,250'" in err
+    code, out, err = run_cli("traffic", tmp_path / "q.csv", tmp_path / "cpc.csv", "--decimal", "comma", "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["estimates"][0]["point"] == pytest.approx(10 * 1.25 + 5 * 2.10)
+
+
+def test_the_cents_guard_runs_at_any_row_count(run_cli, tmp_path):
+    (tmp_path / "q.csv").write_text("Query,Clicks\nhiking boots,10\n")
+    (tmp_path / "cpc.csv").write_text("Keyword,CPC\nhiking boots,125\n")
+    code, _, err = run_cli("traffic", tmp_path / "q.csv", tmp_path / "cpc.csv")
+    assert code == 2 and "--cpc-unit cents" in err

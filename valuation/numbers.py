@@ -79,6 +79,8 @@ def _decimal_style(texts: list[str], decimal: str | None = None) -> str:
     with_comma = [t for t in bare if "," in t]
     if with_comma and not all(_THOUSANDS_GROUPS.match(t) for t in with_comma):
         return "comma"
+    if with_comma and decimal == "comma" and not any("." in t for t in bare):
+        return "comma"  # 1,250 in a decimal-comma file is one and a quarter (a spreadsheet's three decimals)
     if decimal == "comma" and not with_comma and all(_DOT_GROUPS.match(t) for t in bare if "." in t):
         return "comma"
     return "dot"

@@ -32,7 +32,7 @@ SECTIONS: dict[str, set[str]] = {
     "currency": {"rates"},
     "traffic": {"keywords", "cpc", "replacement_share", "brand_terms", "brand_regex", "unmatched", "impute_cpc",
                 "cpc_point", "cpc_unit", "cpc_duplicates", "fold_diacritics", "country", "top", "coverage_warning",
-                "columns", "cpc_columns", "no_market"},
+                "columns", "cpc_columns", "no_market", "decimal"},
     "social": {"metrics", "rate_card", "basis"},
     "costs": {"ledger", "columns"},
     "direct_revenue": {"amount", "file", "low", "high", "columns"},
@@ -329,7 +329,7 @@ def load_project(path: str | Path) -> Project:
                 tr[key] = _number(path, f"traffic.{key}", tr[key], low=0)
         if "top" in tr:
             tr["top"] = _number(path, "traffic.top", tr["top"], low=0, integer=True)
-        for key in ("brand_regex", "unmatched", "cpc_unit", "cpc_duplicates", "country", "no_market"):
+        for key in ("brand_regex", "unmatched", "cpc_unit", "cpc_duplicates", "country", "no_market", "decimal"):
             if key in tr and not isinstance(tr[key], str):
                 raise _err(path, f"traffic.{key} must be text, got {tr[key]!r}")
         if "cpc_point" in tr and not isinstance(tr["cpc_point"], (str, int, float)):

@@ -372,6 +372,7 @@ def read_table(
     *,
     explicit: Mapping[str, str] | None = None,
     name: str | None = None,
+    decimal: str | None = None,
 ) -> Table:
     """Read a table file and find the column for each role.
 
@@ -386,6 +387,9 @@ def read_table(
     name : str, optional
         How to name the file in messages (default: the path as given).
         For :func:`as_table`, the name of a DataFrame.
+    decimal : {"comma", "dot"}, optional
+        The decimal mark of a text file's numbers, when the user knows it;
+        default: decided from the file (see :func:`_file_decimal`).
 
     Returns
     -------
@@ -412,6 +416,12 @@ def read_table(
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _read_excel(path, roles, explicit, name)
     layout, enc = _layout(path, name)
+    if decimal not in (None, "comma", "dot"):
+        raise InputError(f"decimal must be comma or dot, got {decimal!r}")
+    if decimal is not None:
+        from dataclasses import replace
+
+        layout = replace(layout, decimal=decimal)
     columns = _resolve(layout.header, roles, explicit, name)
     import pyarrow.csv as pcsv
 
@@ -509,6 +519,7 @@ def as_table(
     *,
     explicit: Mapping[str, str] | None = None,
     name: str | None = None,
+    decimal: str | None = None,
 ) -> Table:
     """Accept a path, a :class:`Table` or a pandas/Arrow table and find the roles.
 
@@ -517,9 +528,9 @@ def as_table(
     import pyarrow as pa
 
     if isinstance(source, (str, Path)):
-        return read_table(source, roles, explicit=explicit)  # files are named by their path
+        return read_table(source, roles, explicit=explicit, decimal=decimal)  # files are named by their path
     if isinstance(source, Table):
-        source, name = source.data, source.name
+        source, name, decimal = source.data, source.name, decimal or source.decimal
     if not isinstance(source, pa.Table):
         import pandas as pd
 
@@ -537,4 +548,5 @@ def as_table(
     columns = _resolve([str(c) for c in source.column_names], roles, explicit or {}, name)
     if source.num_rows == 0:
         raise InputError("the table has no data rows", file=name)
-    return Table(source, name, columns, whole=frozenset(r for r, spec in roles.items() if spec.whole))
+    return Table(source, name, columns, decimal=decimal,
+                 whole=frozenset(r for r, spec in roles.items() if spec.whole))

@@ -98,6 +98,9 @@ class TrafficOptions:
         How many keywords the top-value and top-unmatched tables show.
     coverage_warning : float, default 0.8
         Warn when priced clicks are below this share of non-brand clicks.
+    decimal : {"auto", "comma", "dot"}, default "auto"
+        Decimal mark of the text files' numbers; "auto" decides it per file
+        from every cell (``2,7 %`` and ``8,3`` say comma).
     no_market : {"exclude", "impute"}, default "exclude"
         Keywords whose CPC is 0 (SEO tools write 0 where no advertiser bids:
         no paid market). They are their own class, never counted as
@@ -120,8 +123,11 @@ class TrafficOptions:
     top: int = 20
     coverage_warning: float = 0.8
     no_market: str = "exclude"
+    decimal: str = "auto"
 
     def __post_init__(self) -> None:
+        if self.decimal not in ("auto", "comma", "dot"):
+            raise InputError(f"decimal must be auto, comma or dot, got {self.decimal!r}")
         if self.no_market not in UNMATCHED_POLICIES:
             raise InputError(f"no_market must be one of {', '.join(UNMATCHED_POLICIES)}, got {self.no_market!r}")
         if not 0.0 <= float(self.replacement_share) <= 1.0:
@@ -400,16 +406,28 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
 def _check_units(cpc: Table, role: str, values: np.ndarray, opts: TrafficOptions) -> None:
     """Refuse a CPC column that looks like cents or micros when read as money."""
     positive = values[values > 0]
-    if opts.cpc_unit != "currency" or positive.size < 5:
+    if opts.cpc_unit != "currency" or positive.size == 0:
         return
     whole = np.all(np.abs(positive - np.round(positive)) < 1e-9)
     median = float(np.median(positive))
-    if whole and median >= 10_000:
-        raise cpc.error(f"CPCs look like micros (all whole numbers, median {median:,.0f}); "
-                        "pass --cpc-unit micros (project: cpc_unit = \"micros\") or convert them", role)
-    if whole and median >= 50:
-        raise cpc.error(f"CPCs look like cents (all whole numbers, median {median:,.0f}); "
-                        "pass --cpc-unit cents (project: cpc_unit = \"cents\") or convert them", role)
+    if not (whole and median >= 50):
+        return
+    # the same rule at any row count; but a comma before three digits (1,250) may be a decimal comma that the
+    # file did not show elsewhere, and then the advice is the decimal mark, not the unit
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = cpc.column(role)
+    if pa.types.is_string(col.type) and cpc.decimal is None:
+        sample = pc.utf8_trim_whitespace(col.drop_null()).to_pylist()[:1000]
+        if any(re.search(r"\d,\d{3}(?!\d)", v) for v in sample) and not any("." in v for v in sample):
+            example = next(v for v in sample if re.search(r"\d,\d{3}(?!\d)", v))
+            raise cpc.error(f"CPCs such as {example!r} were read with ',' as a thousands mark (median "
+                            f"{median:,.0f}); if ',' is the decimal mark, say so with --decimal comma (project: "
+                            "decimal = \"comma\" in [traffic]); if they are cents, --cpc-unit cents", role)
+    unit, limit = ("micros", 10_000) if median >= 10_000 else ("cents", 50)
+    raise cpc.error(f"CPCs look like {unit} (all whole numbers, median {median:,.0f}); pass --cpc-unit {unit} "
+                    f"(project: cpc_unit = \"{unit}\" in [traffic]) or convert them", role)
 
 
 def _brand_mask(keys: list[str] | Any, opts: TrafficOptions) -> np.ndarray:
@@ -483,8 +501,10 @@ def value_traffic(
     n_draws = int(n_draws)
     if n_draws < 1:
         raise InputError("the number of draws must be at least 1")
-    t_table = as_table(traffic, TRAFFIC_ROLES, explicit=traffic_columns, name="traffic table")
-    c_table = as_table(t_table if cpc is None else cpc, CPC_ROLES, explicit=cpc_columns, name="CPC table")
+    decimal = None if opts.decimal == "auto" else opts.decimal
+    t_table = as_table(traffic, TRAFFIC_ROLES, explicit=traffic_columns, name="traffic table", decimal=decimal)
+    c_table = as_table(t_table if cpc is None else cpc, CPC_ROLES, explicit=cpc_columns, name="CPC table",
+                       decimal=decimal)
     t_table = _country_filter(t_table, opts)
     by_country = t_table.has("country") and c_table.has("country") and not opts.country
     # the CPC table is prepared on a second thread while the traffic table is aggregated
