@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import load_result, write_csv
@@ -87,6 +87,9 @@ def test_value_is_invariant_to_row_order(a, rnd):
 @given(rows, st.floats(0.01, 100), st.floats(0, 1))
 def test_value_is_linear_in_cpc_and_share(a, k, share):
     scaled = CPC.assign(CPC=CPC["CPC"] * k)
+    positive = scaled["CPC"][scaled["CPC"] > 0]
+    # whole CPCs with a median of 50 or more are refused as cents (tested on its own), at any row count
+    assume(not ((positive == positive.round()).all() and positive.median() >= 50))
     base = value(a)
     assert value(a, scaled) == pytest.approx(k * base, rel=1e-9, abs=1e-9)
     assert value(a, replacement_share=share) == pytest.approx(share * base, rel=1e-9, abs=1e-9)
