@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, credit, markov_credit
+from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, fold_name
@@ -113,11 +114,7 @@ def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str
     mapping = {fold_name(k): fold_name(v) for k, v in dict(options.channel_map).items()}
     if mapping:
         ch = np.array([mapping.get(c, c) for c in ch], dtype=object)
-    times = pd.to_datetime(pd.Series(t.text("timestamp").to_pylist()), errors="coerce", utc=True)
-    bad = np.flatnonzero(times.isna().to_numpy())
-    if bad.size:
-        raise t.error(f"{t.text('timestamp')[int(bad[0])].as_py()!r} is not a date or time", "timestamp",
-                      int(bad[0]) + 1)
+    times = parse_dates(t.text("timestamp"), file=t.name, column=t.columns["timestamp"], what="a date or time")
     days = (times - times.min()).dt.total_seconds().to_numpy() / 86400.0
     converted = _yes_no(t, t.columns["converted"], blank_ok=False, what="a yes/no conversion flag") == 1.0
     revenue = t.numbers("revenue", allow_blank=True).values

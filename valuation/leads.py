@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import Role, as_table, fold_name
 
@@ -116,16 +117,9 @@ def lead_cycle(
     channel = t.folded("channel")
     if "" in channel:
         raise t.error("blank source channel", "channel", channel.index("") + 1)
-    created = pd.to_datetime(pd.Series(t.text("created").to_pylist()), errors="coerce")
-    bad = np.flatnonzero(created.isna().to_numpy())
-    if bad.size:
-        raise t.error("not a date", "created", int(bad[0]) + 1)
+    created = parse_dates(t.text("created"), file=t.name, column=t.columns["created"])
     if t.has("converted"):
-        raw = pd.Series(t.text("converted").to_pylist()).fillna("").str.strip()
-        conv_at = pd.to_datetime(raw.where(raw != ""), errors="coerce")
-        bad = np.flatnonzero(conv_at.isna().to_numpy() & (raw != "").to_numpy())
-        if bad.size:
-            raise t.error("not a date", "converted", int(bad[0]) + 1)
+        conv_at = parse_dates(t.text("converted"), file=t.name, column=t.columns["converted"], allow_blank=True)
         early = np.flatnonzero((conv_at < created).to_numpy())
         if early.size:
             raise t.error("converted before it was created; check the dates", "converted", int(early[0]) + 1)

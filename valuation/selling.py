@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import as_table
 
@@ -132,13 +133,11 @@ def selling_metrics(activity: Any, messages: Any = None) -> SellingReport:
         for need in ("rep", "received"):
             if need not in mc:
                 raise InputError(f"no column '{need}' in the message log", file=m.name)
-        received = pd.to_datetime(pd.Series(m.data.column(mc["received"]).to_pylist()), errors="coerce")
-        bad_rows = np.flatnonzero(received.isna().to_numpy())
-        if bad_rows.size:
-            raise InputError("not a date and time", file=m.name, column=mc["received"], row=int(bad_rows[0]) + 1)
-        replied_raw = pd.Series(m.data.column(mc["replied"]).to_pylist()) if "replied" in mc else \
-            pd.Series([None] * m.n_rows)
-        replied = pd.to_datetime(replied_raw.where(replied_raw.astype(str).str.strip() != ""), errors="coerce")
+        received = parse_dates(m.data.column(mc["received"]), file=m.name, column=mc["received"],
+                               what="a date and time")
+        replied = parse_dates(m.data.column(mc["replied"]), file=m.name, column=mc["replied"], allow_blank=True,
+                              what="a date and time") if "replied" in mc else \
+            pd.Series(pd.NaT, index=range(m.n_rows), dtype="datetime64[ns]")
         hours = (replied - received).dt.total_seconds() / 3600
         early = np.flatnonzero((hours < 0).to_numpy())
         if early.size:

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for, student_t_draws
 from socialroi.valuation.tables import Role, as_table, fold_name
@@ -323,10 +324,7 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
     t = as_table(weekly, WEEKLY_ROLES, name="weekly ticket series")
     counts = t.numbers("tickets").values
     raw = t.text("week").to_pylist()
-    dates = pd.to_datetime(pd.Series(raw), errors="coerce")
-    if dates.isna().any():
-        row = int(np.flatnonzero(dates.isna().to_numpy())[0]) + 1
-        raise t.error(f"{raw[row - 1]!r} is not a date (use YYYY-MM-DD)", "week", row)
+    dates = parse_dates(raw, file=t.name, column=t.columns["week"])
     d = dates.to_numpy()
     dup = np.flatnonzero(d[1:] == d[:-1])
     if dup.size:

@@ -1,0 +1,128 @@
+"""Dates and times as exports write them, parsed one way everywhere.
+
+Accepted, decided per column from all its values:
+
+- ISO 8601 dates and timestamps, with ``T`` or a space, fractional seconds
+  (``2026-09-11T07:07:11.492585``, what analytics exports write) and UTC
+  offsets or ``Z`` (``2026-09-11T07:07:11+02:00``); offsets are converted
+  to UTC and dropped, so every time in socialroi is naive UTC;
+- ``YYYY/MM/DD`` and ``YYYYMMDD`` (GA4's ``event_date``);
+- ``DD.MM.YYYY`` (Norwegian, Latvian and German spreadsheets);
+- ``DD/MM/YYYY`` or ``MM/DD/YYYY``: which one is decided from the whole
+  column (a first number above 12 means day first, a second number above 12
+  month first); a column where both readings are possible is refused, and
+  so is one where neither is;
+- each of the last four optionally followed by ``HH:MM`` or ``HH:MM:SS``.
+
+A value that fits none of these is refused with its row.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from socialroi.valuation.errors import InputError
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$")
+_TIME = r"( \d{1,2}:\d{2}(:\d{2})?)?$"
+_FORMS = {
+    "ymd_slash": (re.compile(r"^\d{4}/\d{1,2}/\d{1,2}" + _TIME), "%Y/%m/%d"),
+    "compact": (re.compile(r"^\d{8}$"), "%Y%m%d"),
+    "dotted": (re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}" + _TIME), "%d.%m.%Y"),
+    "slash": (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}" + _TIME), None),  # day or month first: decided below
+}
+
+
+def parse_dates(values: Any, *, file: str, column: str, allow_blank: bool = False, what: str = "a date"):
+    """Parse a column of dates or timestamps into a pandas Series of naive UTC datetimes (NaT for blanks).
+
+    Parameters
+    ----------
+    values : sequence or Arrow array
+        The column as read.
+    file, column : str
+        Where the values come from, for messages.
+    allow_blank : bool
+        Blank cells become NaT instead of an error.
+    what : str
+        How to call a value in messages (``"a date"``, ``"a date and time"``).
+
+    Raises
+    ------
+    InputError
+        A value in no accepted form, a column that mixes forms, or a
+        slash-dated column that reads either day-first or month-first.
+    """
+    import pandas as pd
+
+    if hasattr(values, "to_pylist"):
+        values = values.to_pylist()
+    text = pd.Series([None if v is None else str(v).strip() for v in values], dtype=object)
+    blank = text.isna() | (text == "")
+    if not allow_blank and blank.any():
+        row = int(np.flatnonzero(blank.to_numpy())[0]) + 1
+        raise InputError(f"blank cell where {what} is required; fill it in or remove the row", file=file,
+                         column=column, row=row)
+    present = text[~blank]
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if present.empty:
+        return out
+    form = _form_of(present, file, column, what)
+    if form == "iso":
+        parsed = pd.to_datetime(present, format="ISO8601", utc=True, errors="coerce").dt.tz_localize(None)
+    else:
+        fmt = _FORMS[form][1] if form != "slash" else _slash_order(present, file, column)
+        with_time = present.str.contains(":", regex=False)
+        parsed = pd.Series(pd.NaT, index=present.index, dtype="datetime64[ns]")
+        for has_time, suffix in ((False, ""), (True, " %H:%M:%S"), (True, " %H:%M")):
+            todo = parsed.isna() & (with_time == has_time)
+            if todo.any():
+                parsed[todo] = pd.to_datetime(present[todo], format=fmt + suffix, errors="coerce")
+    bad = parsed.isna()
+    if bad.any():
+        index = int(bad.index[np.flatnonzero(bad.to_numpy())[0]])
+        raise InputError(f"{text[index]!r} is not {what} (for example 2026-09-11 or 2026-09-11T07:07:11+02:00)",
+                         file=file, column=column, row=index + 1)
+    out[present.index] = parsed.to_numpy()
+    return out
+
+
+def _form_of(present, file: str, column: str, what: str) -> str:
+    """The one form every value of the column is written in."""
+    forms = {}
+    for i, value in present.items():
+        if _ISO.match(value):
+            form = "iso"
+        else:
+            form = next((name for name, (pattern, _) in _FORMS.items() if pattern.match(value)), None)
+        if form is None:
+            raise InputError(f"{value!r} is not {what} (for example 2026-09-11 or 2026-09-11T07:07:11+02:00)",
+                             file=file, column=column, row=int(i) + 1)
+        forms.setdefault(form, int(i))
+        if len(forms) > 1:
+            raise InputError(f"{value!r} is written differently from the rows above (row {min(forms.values()) + 1}); "
+                             "write every date in one form, such as YYYY-MM-DD", file=file, column=column,
+                             row=int(i) + 1)
+    return next(iter(forms))
+
+
+def _slash_order(present, file: str, column: str) -> str:
+    """Day-first or month-first for a column of NN/NN/YYYY values, from all of them."""
+    parts = present.str.extract(r"^(\d{1,2})/(\d{1,2})/")
+    first, second = parts[0].astype(int), parts[1].astype(int)
+    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    if day_first and month_first:
+        first_day = int(np.flatnonzero((first > 12).to_numpy())[0])
+        first_month = int(np.flatnonzero((second > 12).to_numpy())[0])
+        i = int(present.index[max(first_day, first_month)])  # the later one contradicts the earlier
+        raise InputError(f"{present[i]!r} contradicts the other dates: the column has days above 12 both first and "
+                         "second; write every date as YYYY-MM-DD", file=file, column=column, row=i + 1)
+    if day_first:
+        return "%d/%m/%Y"
+    if month_first:
+        return "%m/%d/%Y"
+    raise InputError(f"dates such as {present.iloc[0]!r} read both as day/month and month/day (no day above 12 in "
+                     "the column); write them as YYYY-MM-DD so the order is certain", file=file, column=column)
