@@ -50,11 +50,12 @@ def _emit(report, fmt: Format, output: Path | None) -> None:
     """Render and write a report; every command has checked ``output`` before computing."""
     from socialroi.cli.output import write_atomic
     from socialroi.cli.render import render
+    from socialroi.valuation.safe_text import one_line
 
     text = render(report, fmt.value)
     for w in report.warnings:
         if output is not None or fmt != Format.text:
-            print(f"warning: {w}", file=sys.stderr)
+            print(f"warning: {one_line(w)}", file=sys.stderr)
     if output is None:
         sys.stdout.write(text)
     else:
@@ -479,6 +480,13 @@ def main(argv: list[str] | None = None) -> None:
         code = 2
     except KeyboardInterrupt:
         code = 130
+    except OSError as exc:  # a full disk, a read-only folder, a permission: the user's to fix, in one line
+        from socialroi.valuation.safe_text import one_line
+
+        where = f"{one_line(exc.filename)}: " if exc.filename else ""
+        print(f"socialroi: error: {where}{one_line(exc.strerror or exc)}; check the path, its permissions and the "
+              "free space, or choose another --output", file=sys.stderr)
+        code = 2
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, exit 1
         if hasattr(exc, "show") and hasattr(exc, "exit_code"):
             # click's usage errors (typer may vendor click, so match the protocol, not the class)
@@ -490,7 +498,9 @@ def main(argv: list[str] | None = None) -> None:
         elif os.environ.get("SOCIALROI_DEBUG"):
             raise
         else:
-            print(f"socialroi: unexpected error: {type(exc).__name__}: {exc} "
+            from socialroi.valuation.safe_text import one_line
+
+            print(f"socialroi: unexpected error: {type(exc).__name__}: {one_line(exc)} "
                   "(set SOCIALROI_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
             code = 1
     sys.exit(code if isinstance(code, int) else 0)

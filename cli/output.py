@@ -48,6 +48,16 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except FileNotFoundError:
         mode = None
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        _write(path, raw, mode)
+    except OSError as exc:  # a full disk, a read-only folder, no permission: one line naming the output
+        raise InputError(f"cannot be written ({exc.strerror or exc}); check the folder's permissions and free "
+                         "space, or choose another --output", file=str(path)) from None
+
+
+def _write(path: Path, raw: bytes, mode: int | None) -> None:
+    import stat
+
     if mode is not None and not stat.S_ISREG(mode):
         with open(path, "wb") as fh:
             fh.write(raw)

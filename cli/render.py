@@ -8,9 +8,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-FORMATS = ("text", "json", "csv", "markdown")
+from socialroi.valuation.safe_text import markdown, one_line, spreadsheet
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("text", "json", "csv", "markdown")
 
 
 @dataclass
@@ -66,7 +66,7 @@ def _cell(value: Any, column: str, small: bool = False) -> str:
         return f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.4g}"
     if isinstance(value, int):
         return f"{value:,}"
-    return str(value)
+    return one_line(value)  # text from data: no control characters, one line
 
 
 def _width(text: str) -> int:
@@ -81,7 +81,7 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _rows(frame) -> tuple[list[str], list[list[str]], list[bool]]:
-    columns = [str(c) for c in frame.columns]
+    columns = [one_line(c) for c in frame.columns]
     frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == bool})
     small = {}
     for c in frame.columns:
@@ -109,20 +109,10 @@ def markdown_table(frame) -> str:
     """A GitHub-flavoured Markdown table."""
     columns, rows, numeric = _rows(frame)
 
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(esc(c) for c in columns) + " |",
+    lines = ["| " + " | ".join(markdown(c) for c in columns) + " |",
              "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
-    lines += ["| " + " | ".join(esc(v) for v in r) + " |" for r in rows]
+    lines += ["| " + " | ".join(markdown(v) for v in r) + " |" for r in rows]
     return "\n".join(lines)
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def render(report: Report, fmt: str) -> str:
@@ -133,26 +123,26 @@ def render(report: Report, fmt: str) -> str:
         return json.dumps(plain(report.data), indent=2, sort_keys=True, ensure_ascii=False,
                           allow_nan=False) + "\n"
     if fmt == "csv":
-        frame = report.csv.copy()
-        for col in frame.columns:
-            if frame[col].dtype == object or str(frame[col].dtype) in ("str", "string"):
-                frame[col] = frame[col].map(neutralise)
+        # every text cell (whatever the column's dtype: object, string, category) and every header
+        frame = report.csv.astype(object).map(spreadsheet)
+        frame.columns = [spreadsheet(str(c)) for c in frame.columns]
         return frame.to_csv(index=False, lineterminator="\n")
     if fmt == "markdown":
-        parts = [f"# {report.title}", ""]
-        parts += [f"- **{label}:** {value}" for label, value in report.facts]
+        parts = [f"# {markdown(report.title)}", ""]
+        parts += [f"- **{markdown(label)}:** {markdown(value)}" for label, value in report.facts]
         for title, frame in report.tables:
-            parts += ["", f"## {title}", "", markdown_table(frame) if len(frame) else "_none_"]
+            parts += ["", f"## {markdown(title)}", "", markdown_table(frame) if len(frame) else "_none_"]
         if report.warnings:
-            parts += ["", "## Warnings", ""] + [f"- {w}" for w in report.warnings]
+            parts += ["", "## Warnings", ""] + [f"- {markdown(w)}" for w in report.warnings]
         return "\n".join(parts) + "\n"
-    width = max((_width(label) for label, _ in report.facts), default=0)
-    parts = [report.title, "=" * _width(report.title)]
-    parts += [f"{_pad(label, width, False)}  {value}" for label, value in report.facts]
-    for title, frame in report.tables:
-        parts += ["", title, text_table(frame) if len(frame) else "(none)"]
+    title = one_line(report.title)
+    width = max((_width(one_line(label)) for label, _ in report.facts), default=0)
+    parts = [title, "=" * _width(title)]
+    parts += [f"{_pad(one_line(label), width, False)}  {one_line(value)}" for label, value in report.facts]
+    for table_title, frame in report.tables:
+        parts += ["", one_line(table_title), text_table(frame) if len(frame) else "(none)"]
     if report.warnings:
-        parts += ["", "Warnings"] + [f"  ! {w}" for w in report.warnings]
+        parts += ["", "Warnings"] + [f"  ! {one_line(w)}" for w in report.warnings]
     return "\n".join(parts) + "\n"
 
 

@@ -37,12 +37,14 @@ class InputError(ValueError):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
+        from socialroi.valuation.safe_text import one_line
+
         where = []
         if self.file:
-            where.append(str(self.file))
+            where.append(one_line(self.file))
         if self.column is not None:
-            where.append(f"column '{self.column}'")
+            where.append(f"column '{one_line(self.column)}'")
         if self.row is not None:
             where.append(f"row {self.row}")
-        text = " ".join(self.message.split())  # always one line
+        text = one_line(self.message)  # always one line, no control characters from data
         return f"{', '.join(where)}: {text}" if where else text

@@ -12,15 +12,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from socialroi.valuation.safe_text import spreadsheet
+
 MONEY = "#,##0.00"
 PERCENT = "0.0%"
 RATIO = "0.0000"
-_DANGER = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: str) -> str:
-    """Neutralise a text cell that a spreadsheet would run as a formula."""
-    return "'" + value if value.startswith(_DANGER) else value
+    """A text cell: never a formula, no control characters (see :mod:`socialroi.valuation.safe_text`)."""
+    return spreadsheet(value)
 
 
 def _cell(value: Any):
@@ -40,7 +41,7 @@ def _sheet(wb, title: str, frame, formats: dict[str, str] | None = None) -> None
 
     ws = wb.create_sheet(title)
     cols = [str(c) for c in frame.columns]
-    ws.append(cols)
+    ws.append([_cell(c) for c in cols])
     for c in ws[1]:
         c.font = Font(bold=True)
     for row in frame.itertuples(index=False, name=None):
