@@ -12,6 +12,8 @@ any other category is kept as written.
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,6 +109,25 @@ class CostLedger:
         return "\n".join(lines)
 
 
+def line_keys(lines) -> list[str]:
+    """A name for each ledger line from what it is, not where it stands.
+
+    Category, item, channel and the amounts make the name; exact duplicates
+    are told apart by their count (and, being equal, may swap freely). Used
+    for the line's random stream and the order of summing, so the ledger's
+    row order never changes a result.
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for row in lines[["category", "item", "channel", "amount", "low", "high"]].itertuples(index=False):
+        base = "\x1f".join([str(row.category), str(row.item), str(row.channel),
+                            *(repr(float(v)) for v in (row.amount, row.low, row.high))])
+        k = seen.get(base, 0)
+        seen[base] = k + 1
+        out.append(f"{base}\x1f{k}")
+    return out
+
+
 def read_ledger(
     source: Any,
     *,
@@ -187,19 +208,23 @@ def read_ledger(
     reporting = reporting or "USD"
     computed, lo, hi = computed * factor, lo * factor, hi * factor
 
-    total = float(computed.sum())
+    total = math.fsum(computed)
     if total <= 0:
         raise table.error("the costs add up to zero; ROI needs the cost of the effort (staff time, tools, ad spend...)")
-    rng = rng_for(seed, "costs")
-    draws = np.zeros(int(n_draws))
-    uncertain = np.flatnonzero(hi > lo)
-    for i in uncertain:
-        draws += rng.triangular(lo[i], computed[i], hi[i], int(n_draws))
-    draws += float(computed[np.setdiff1d(np.arange(n), uncertain)].sum())
     lines = pd.DataFrame({
         "category": categories, "item": items, "amount": computed, "low": lo, "high": hi,
         "hours": hours, "hourly_rate": rate * factor, "channel": channels,
     })
+    # each line's draws come from a stream named by the line itself, and lines are summed in the order of
+    # those names: shuffling the ledger's rows changes nothing, to the last bit
+    keys = line_keys(lines)
+    draws = np.zeros(int(n_draws))
+    for i in sorted(range(n), key=keys.__getitem__):
+        if hi[i] > lo[i]:
+            draws += rng_for(seed, f"costs:{keys[i]}").triangular(lo[i], computed[i], hi[i], int(n_draws))
+        else:
+            draws += computed[i]
+    uncertain = np.flatnonzero(hi > lo)
     estimate = ValueEstimate.from_draws(
         "costs", "hard", reporting, total, draws, label="Costs",
         method="sum of the ledger lines (staff time = hours x loaded hourly rate); lines with a low/high range "

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.models.distributions import Distribution, DistributionError, sample
+from socialroi.valuation.costs import line_keys
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import rng_for
 from socialroi.valuation.segments import annuity
@@ -253,6 +254,8 @@ class Model:
         self.components = tuple(run.roi.components)
         self.lines = run.costs.lines.reset_index(drop=True)
         self.staff = (self.lines["category"] == "staff time").to_numpy()
+        self.keys = line_keys(self.lines)
+        self.order = sorted(range(len(self.lines)), key=self.keys.__getitem__)  # summing order: by name
 
     def point_values(self) -> dict[str, float]:
         """Every lever at its base value."""
@@ -283,7 +286,7 @@ class Model:
             if comp.kind == "hard":
                 hard = hard + v
         cost = 0.0
-        for i in range(len(self.lines)):
+        for i in self.order:
             line = x.get(f"costs.line{i + 1}", line_draws[i])
             if self.staff[i] and "costs.hourly_rate_multiplier" in x:
                 line = line * x["costs.hourly_rate_multiplier"]
@@ -334,8 +337,8 @@ class Model:
     def _line_draws(self, n: int, seed: int) -> np.ndarray:
         out = np.empty((len(self.lines), n))
         for i, row in enumerate(self.lines.itertuples()):
-            if row.high > row.low:
-                out[i] = rng_for(seed, f"costs:line{i + 1}").triangular(row.low, row.amount, row.high, n)
+            if row.high > row.low:  # the line's own stream, as in the ledger: row order changes nothing
+                out[i] = rng_for(seed, f"costs:{self.keys[i]}").triangular(row.low, row.amount, row.high, n)
             else:
                 out[i] = row.amount
         return out
