@@ -43,7 +43,9 @@ OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write
                                                    "instead of standard output.")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed (same inputs and seed give identical "
                                                 "output).", min=0)]
-DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help="Number of Monte Carlo draws.", min=1)]
+MAX_DRAWS = 10_000_000  # a few hundred MB per component; 2e9 draws would need terabytes
+DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help=f"Number of Monte Carlo draws (1 to {MAX_DRAWS:,}).",
+                                                 min=1, max=MAX_DRAWS)]
 
 
 def _emit(report, fmt: Format, output: Path | None) -> None:

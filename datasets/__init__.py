@@ -8,6 +8,7 @@ can check that the estimators recover them.
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,12 @@ def write_templates(directory: str | Path, *, force: bool = False) -> list[Path]
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
         raise InputError("exists and is not a folder", file=str(directory))
+    # a symbolic link counts as present, dangling or not, and is never written through: it could point
+    # anywhere outside the folder
+    links = [directory / name for name in TEMPLATE_FILES if (directory / name).is_symlink()]
+    if links:
+        raise InputError(f"{links[0].name} is a symbolic link; init never writes through one: remove it or choose "
+                         "another folder", file=str(directory))
     existing = [directory / name for name in TEMPLATE_FILES if (directory / name).exists()]
     if existing and not force:
         raise InputError(f"already holds {', '.join(p.name for p in existing)}; use --force to overwrite "
@@ -64,6 +71,8 @@ def write_templates(directory: str | Path, *, force: bool = False) -> list[Path]
     written = []
     for name in TEMPLATE_FILES:
         target = directory / name
-        target.write_bytes((source / name).read_bytes())
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write((source / name).read_bytes())
         written.append(target)
     return written

@@ -21,3 +21,25 @@ def test_init_refuses_to_overwrite_without_force(run_cli, tmp_path):
     assert (tmp_path / "costs.csv").read_text() == "mine\n"
     assert run_cli("init", tmp_path, "--force")[0] == 0
     assert (tmp_path / "costs.csv").read_text() != "mine\n"
+
+
+def test_init_never_writes_through_a_symlink(run_cli, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("precious\n")
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (folder / "project.toml").symlink_to(outside)
+    for extra in ((), ("--force",)):
+        code, _, err = run_cli("init", folder, *extra)
+        assert code == 2 and "symbolic link" in err
+        assert outside.read_text() == "precious\n"
+    dangling = tmp_path / "proj2"
+    dangling.mkdir()
+    (dangling / "project.toml").symlink_to(tmp_path / "does-not-exist.toml")
+    code, _, err = run_cli("init", dangling)
+    assert code == 2 and not (tmp_path / "does-not-exist.toml").exists()
+
+
+def test_init_into_an_unwritable_place_is_one_line_exit_2(run_cli, tmp_path):
+    code, _, err = run_cli("init", "/proc/socialroi-init")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -226,3 +226,31 @@ def test_the_cents_guard_runs_at_any_row_count(run_cli, tmp_path):
     (tmp_path / "cpc.csv").write_text("Keyword,CPC\nhiking boots,125\n")
     code, _, err = run_cli("traffic", tmp_path / "q.csv", tmp_path / "cpc.csv")
     assert code == 2 and "--cpc-unit cents" in err
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_special_files_are_refused_before_reading(run_cli, tmp_path, special):
+    import os
+
+    path = special
+    if special == "fifo":
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)
+    code, out, err = run_cli("traffic", path)
+    assert code == 2 and not out and "not a regular file" in err
+
+
+def test_country_without_a_country_column_is_refused(run_cli):
+    from socialroi.datasets import example_dir
+
+    EX = example_dir()
+    code, _, err = run_cli("traffic", EX / "keywords.csv", EX / "cpc.csv", "--country", "NO")
+    assert code == 2 and "country column" in err and "--country" in err
+
+
+def test_impossible_draws_are_a_usage_error(run_cli):
+    from socialroi.datasets import example_dir
+
+    EX = example_dir()
+    code, _, err = run_cli("traffic", EX / "keywords.csv", EX / "cpc.csv", "--draws", "2000000000")
+    assert code == 2 and "--draws" in err

@@ -230,6 +230,12 @@ def load_project(path: str | Path) -> Project:
             path = candidate
         else:
             raise _err(path, "is a folder without project.toml; give the project file")
+    from socialroi.valuation.tables import check_regular_file
+
+    try:
+        check_regular_file(path, str(path))
+    except InputError as exc:
+        raise _err(path, exc.message) from None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -366,6 +367,27 @@ def _bad_row(text: str, delim: str, header_row: int, width: int) -> int | None:
     return None
 
 
+def check_regular_file(path: Path, name: str) -> None:
+    """Refuse, before reading, anything that is not a regular file: missing, a folder, a device, a pipe.
+
+    ``/dev/zero`` would be read until memory runs out and a named pipe would
+    wait for a writer forever.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError("file not found; check the path (relative paths in a project file are relative to it)",
+                         file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot be opened ({exc.strerror}); check the path and its permissions", file=name) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a folder, not a table file", file=name)
+    if not stat.S_ISREG(mode):
+        raise InputError("is not a regular file (a device, pipe or socket); give a table file", file=name)
+
+
 def read_table(
     path: str | Path,
     roles: Mapping[str, Role],
@@ -406,10 +428,7 @@ def read_table(
     path = Path(path)
     name = name or str(path)
     explicit = {k: v for k, v in (explicit or {}).items() if v}
-    if not path.exists():
-        raise InputError("file not found; check the path (relative paths in a project file are relative to it)", file=name)
-    if path.is_dir():
-        raise InputError("is a folder, not a table file", file=name)
+    check_regular_file(path, name)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return _read_parquet(path, roles, explicit, name)

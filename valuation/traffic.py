@@ -505,6 +505,10 @@ def value_traffic(
     t_table = as_table(traffic, TRAFFIC_ROLES, explicit=traffic_columns, name="traffic table", decimal=decimal)
     c_table = as_table(t_table if cpc is None else cpc, CPC_ROLES, explicit=cpc_columns, name="CPC table",
                        decimal=decimal)
+    if opts.country and not (t_table.has("country") or c_table.has("country")):
+        raise InputError(f"a country ({opts.country!r}) was given, but neither {t_table.name} nor {c_table.name} has a "
+                         "country column (Country, Location or Database); leave out --country (command line) or "
+                         "country (project file)")
     t_table = _country_filter(t_table, opts)
     by_country = t_table.has("country") and c_table.has("country") and not opts.country
     # the CPC table is prepared on a second thread while the traffic table is aggregated
