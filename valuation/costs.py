@@ -166,11 +166,11 @@ def read_ledger(
     table = as_table(source, LEDGER_ROLES, explicit=columns, name="cost ledger")
     n = table.n_rows
     nan = np.full(n, np.nan)
-    amount = table.numbers("amount", allow_blank=True).values if table.has("amount") else nan
-    hours = table.numbers("hours", allow_blank=True).values if table.has("hours") else nan
-    rate = table.numbers("hourly_rate", allow_blank=True).values if table.has("hourly_rate") else nan
-    low = table.numbers("low", allow_blank=True).values if table.has("low") else nan
-    high = table.numbers("high", allow_blank=True).values if table.has("high") else nan
+    parsed = {r: table.numbers(r, allow_blank=True) for r in ("amount", "hours", "hourly_rate", "low", "high")
+              if table.has(r)}
+    amount, hours, rate, low, high = (parsed[r].values if r in parsed else nan
+                                      for r in ("amount", "hours", "hourly_rate", "low", "high"))
+    symbols = {r: p.currency for r, p in parsed.items() if r != "hours"}
     staff = ~np.isnan(hours) | ~np.isnan(rate)
     half = staff & (np.isnan(hours) | np.isnan(rate))
     if half.any():
@@ -204,7 +204,7 @@ def read_ledger(
     items = pc.fill_null(table.text("item"), "").to_pylist() if table.has("item") else [""] * n
     channels = table.folded("channel") if table.has("channel") else [""] * n
 
-    factor, reporting = table.currency_factors(currency_code(currency) if currency else None, rates)
+    factor, reporting = table.currency_factors(currency_code(currency) if currency else None, rates, symbols=symbols)
     reporting = reporting or "USD"
     computed, lo, hi = computed * factor, lo * factor, hi * factor
 

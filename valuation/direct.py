@@ -62,9 +62,9 @@ def direct_revenue(
     diagnostics: dict[str, Any] = {}
     if table is not None:
         t = as_table(table, REVENUE_ROLES, explicit=columns, name="direct revenue table")
-        values = t.numbers("revenue", allow_negative=True).values
-        factor, _ = t.currency_factors(currency, rates)
-        values = values * factor
+        parsed = t.numbers("revenue", allow_negative=True)
+        factor, _ = t.currency_factors(currency, rates, symbols={"revenue": parsed.currency})
+        values = parsed.values * factor
         amount = float(values.sum())
         method = f"sum of {len(values)} attributed revenue line(s) supplied by the user"
         diagnostics["lines"] = int(len(values))

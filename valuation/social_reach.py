@@ -89,7 +89,10 @@ def value_social_reach(
     if not present:
         raise m.error("no impressions, clicks or engagements column; add at least one")
     card: dict[str, dict[str, tuple[float, float, float]]] = {}
-    factor, reporting = r.currency_factors(currency_code(currency) if currency else None, rates)
+    money = {name: r.numbers(name, allow_blank=True) for name in
+             (f"{rate}{suffix}" for rate in ("cpm", "cpc", "cpe") for suffix in ("", "_low", "_high")) if r.has(name)}
+    factor, reporting = r.currency_factors(currency_code(currency) if currency else None, rates,
+                                           symbols={name: p.currency for name, p in money.items()})
     reporting = reporting or "USD"
     platforms = r.folded("platform")
     for i, p in enumerate(platforms):
@@ -99,9 +102,9 @@ def value_social_reach(
     for rate_name in ("cpm", "cpc", "cpe"):
         if not r.has(rate_name):
             continue
-        point = r.numbers(rate_name, allow_blank=True).values * factor
-        low = r.numbers(f"{rate_name}_low", allow_blank=True).values * factor if r.has(f"{rate_name}_low") else point
-        high = r.numbers(f"{rate_name}_high", allow_blank=True).values * factor if r.has(f"{rate_name}_high") else point
+        point = money[rate_name].values * factor
+        low = money[f"{rate_name}_low"].values * factor if r.has(f"{rate_name}_low") else point
+        high = money[f"{rate_name}_high"].values * factor if r.has(f"{rate_name}_high") else point
         for i, p in enumerate(platforms):
             if np.isnan(point[i]):
                 continue

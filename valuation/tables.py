@@ -131,8 +131,15 @@ class Table:
             whole=role in self.whole,
         )
 
-    def currency_factors(self, reporting: str | None, rates: Mapping[str, float] | None, role: str = "currency"):
+    def currency_factors(self, reporting: str | None, rates: Mapping[str, float] | None, role: str = "currency",
+                         symbols: Mapping[str, str | None] | None = None):
         """Per-row factors that convert money in this table to the reporting currency.
+
+        The currency comes from the table's currency column, else from a
+        symbol or code written in the amounts (``$1.20``, ``1,25 €``): a
+        symbol is never ignored. It must agree with the currency column
+        where there is one, and a currency other than the reporting one
+        needs a rate, or the amounts are refused naming the column.
 
         Parameters
         ----------
@@ -142,6 +149,9 @@ class Table:
             Units of the reporting currency per one unit of another currency.
         role : str
             The role of the currency column.
+        symbols : mapping, optional
+            For each money column's role, the currency its values carried
+            (:attr:`~socialroi.valuation.numbers.ParsedColumn.currency`).
 
         Returns
         -------
@@ -159,9 +169,23 @@ class Table:
         import pyarrow.compute as pc
 
         factor = np.ones(self.n_rows)
-        if not self.has(role):
-            return factor, reporting
         rates = {currency_code(k): float(v) for k, v in (rates or {}).items()}
+        found = {r: c for r, c in (symbols or {}).items() if c}
+        if len(set(found.values())) > 1:
+            (r1, c1), (r2, c2) = list(found.items())[:2]
+            raise self.error(f"money columns carry different currencies ({self.columns[r1]} in {c1}, "
+                             f"{self.columns[r2]} in {c2}); write every amount in one currency", r2)
+        symbol_role, symbol = next(iter(found.items()), (None, None))
+        if not self.has(role):
+            if symbol is None:
+                return factor, reporting
+            if reporting is None or symbol == reporting:
+                return factor, symbol
+            if symbol not in rates:
+                raise self.error(f"amounts are in {symbol} but the report is in {reporting}; give the rate: --rate "
+                                 f"{symbol}=... (command line) or rates = {{ {symbol} = ... }} in [currency] "
+                                 f"(project file), units of {reporting} per {symbol}", symbol_role, 1)
+            return factor * rates[symbol], reporting
         codes = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(self.text(role), "")))
 
         def first_row(code: str) -> int:
@@ -169,6 +193,11 @@ class Table:
 
         uniques = pc.unique(codes).to_pylist()  # in order of first appearance
         present = [u for u in uniques if u]
+        if symbol is not None:
+            other = [u for u in present if u != symbol]
+            if other:
+                raise self.error(f"the amounts carry {symbol} but this row's currency is {other[0]}; make the "
+                                 "symbol and the currency column agree", symbol_role, first_row(other[0]))
         for u in present:
             if not _CURRENCY_RE.match(u):
                 currency_code(u, file=self.name, column=self.columns[role], row=first_row(u))

@@ -322,20 +322,22 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
             raise cpc.error(
                 f"holds CPCs for {n_countries} countries; choose one with --country (or the project's "
                 "traffic.country), or give a traffic table with a country column too", "country")
+    symbols: dict[str, str | None] = {}
     if cpc.has("cpc_low") and cpc.has("cpc_high"):
         low_col = cpc.numbers("cpc_low", allow_blank=True)
         high_col = cpc.numbers("cpc_high", allow_blank=True)
         low, high = low_col.values, high_col.values
-        symbol = low_col.currency or high_col.currency
+        symbols = {"cpc_low": low_col.currency, "cpc_high": high_col.currency}
         roles = ("cpc_low", "cpc_high")
         if cpc.has("cpc"):  # a point CPC beside the range fills in rows where the range is blank
-            point = cpc.numbers("cpc", allow_blank=True).values
-            low = np.where(np.isnan(low), point, low)
-            high = np.where(np.isnan(high), point, high)
+            point_col = cpc.numbers("cpc", allow_blank=True)
+            symbols["cpc"] = point_col.currency
+            low = np.where(np.isnan(low), point_col.values, low)
+            high = np.where(np.isnan(high), point_col.values, high)
     else:
         point_col = cpc.numbers("cpc", allow_blank=True)
         low = high = point_col.values
-        symbol = point_col.currency
+        symbols = {"cpc": point_col.currency}
         roles = ("cpc",)
     low = np.asarray(low, float)
     high = np.asarray(high, float)
@@ -355,18 +357,8 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
 
     # currency: per-row column, else the symbol in the values, else the option
     reporting = currency_code(opts.currency) if opts.currency else None
-    rates = {currency_code(k): float(v) for k, v in dict(opts.rates).items()}
-    if cpc.has("currency"):
-        factor, reporting = cpc.currency_factors(reporting, rates)
-        low, high = low * factor, high * factor
-    elif symbol:
-        if reporting is None:
-            reporting = symbol
-        elif symbol != reporting:
-            if symbol not in rates:
-                raise cpc.error(f"CPC values are in {symbol} but the reporting currency is {reporting}; "
-                                f"add an exchange rate for {symbol}", roles[0])
-            low, high = low * rates[symbol], high * rates[symbol]
+    factor, reporting = cpc.currency_factors(reporting, opts.rates, symbols=symbols)
+    low, high = low * factor, high * factor
     reporting = reporting or "USD"
 
     _, _, keys = _keys(cpc, opts, by_country)
