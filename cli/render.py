@@ -214,7 +214,7 @@ def roi_report(run) -> Report:
         title=title,
         facts=facts,
         tables=tables,
-        warnings=list(roi.warnings),
+        warnings=list(run.warnings),
         data=data,
         csv=roi.to_frame(),
     )

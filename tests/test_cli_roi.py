@@ -53,3 +53,47 @@ def test_project_errors(run_cli, project, tmp_path):
     assert code == 2 and "unknown key 'replacment_share' in [traffic]" in err
     code, _, err = run_cli("roi", tmp_path / "missing.toml")
     assert code == 2 and "project file not found" in err
+
+
+def test_inputs_outside_the_project_folder_are_announced_in_every_format(run_cli, tmp_path):
+    import shutil
+
+    from socialroi.datasets import example_dir
+
+    proj = tmp_path / "proj"
+    shutil.copytree(example_dir(), proj)
+    elsewhere = tmp_path / "shared"
+    elsewhere.mkdir()
+    shutil.move(proj / "costs.csv", elsewhere / "costs.csv")
+    toml = (proj / "project.toml").read_text(encoding="utf-8").replace('ledger = "costs.csv"',
+                                                                      'ledger = "../shared/costs.csv"')
+    (proj / "project.toml").write_text(toml, encoding="utf-8")
+    for fmt in ("text", "json", "markdown"):
+        code, out, err = run_cli("roi", proj / "project.toml", "-f", fmt, "--draws", "500")
+        assert code == 0, err
+        assert "outside its folder" in out and "costs.ledger = '../shared/costs.csv'" in out.replace("\\'", "'")
+
+
+def test_run_warnings_reach_roi(run_cli, tmp_path):
+    """An analysis's own warning (two support methods counting the same tickets) is in roi's output too."""
+    import json
+    import shutil
+
+    from socialroi.datasets import example_dir
+
+    proj = tmp_path / "proj"
+    shutil.copytree(example_dir(), proj)
+    toml = (proj / "project.toml").read_text(encoding="utf-8").replace(
+        'count = ["channel_shift", "measured_counts"]', 'count = ["channel_shift", "measured_counts", "deflection"]')
+    (proj / "project.toml").write_text(toml, encoding="utf-8")
+    code, sup, err = run_cli("support", proj / "project.toml", "-f", "json", "--draws", "500")
+    assert code == 0, err
+    support_warnings = json.loads(sup)["warnings"]
+    assert support_warnings  # deflection and measured counts both count never-filed tickets
+    for fmt in ("json", "text", "markdown"):
+        code, out, err = run_cli("roi", proj / "project.toml", "-f", fmt, "--draws", "500")
+        assert code == 0, err
+        if fmt == "json":
+            assert all(any(w in r for r in json.loads(out)["warnings"]) for w in support_warnings)
+        else:
+            assert "deflection" in out and "same" in out

@@ -69,6 +69,9 @@ class Project:
     sections : mapping
         The raw component sections (``traffic``, ``social``, ``costs``,
         ``direct_revenue``), paths already resolved.
+    notices : tuple of str
+        Things to tell the user about the file itself (inputs outside the
+        project folder); every run shows them with its warnings.
     """
 
     path: Path
@@ -81,6 +84,7 @@ class Project:
     rates: Mapping[str, float]
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     locale: str = "en"
+    notices: tuple[str, ...] = ()
 
     def input_files(self) -> list[Path]:
         """Every file the project reads (for the never-overwrite-an-input check)."""
@@ -260,12 +264,17 @@ def load_project(path: str | Path) -> Project:
                              + ", ".join(sorted(SECTIONS[section])))
     meta = data.get("project", {})
     base = path.parent
+    outside: list[str] = []
 
-    def resolve(section: str, key: str) -> Path:
-        value = data[section][key]
+    def resolve_path(value: Any, where: str) -> Path:
+        """A path from the file, relative to its folder; one outside that folder (by .., an absolute path or a
+        symbolic link) is allowed but announced."""
         if not isinstance(value, str) or not value.strip():
-            raise _err(path, f"{section}.{key} must be a file path, got {value!r}")
-        return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
+            raise _err(path, f"{where} must be a file path, got {value!r}")
+        resolved = (base / value).resolve()
+        if not resolved.is_relative_to(base.resolve()):
+            outside.append(f"{where} = {value!r}")
+        return resolved
 
     sections: dict[str, dict[str, Any]] = {}
     for section in ("traffic", "social", "costs", "direct_revenue", "segments", "support", "attribution", "leads",
@@ -277,7 +286,7 @@ def load_project(path: str | Path) -> Project:
                           ("funnel", ("file", "micro"))):
         for key in keys:
             if section in sections and key in sections[section]:
-                sections[section][key] = resolve(section, key)
+                sections[section][key] = resolve_path(data[section][key], f"{section}.{key}")
     if "traffic" in sections and "keywords" not in sections["traffic"]:
         raise _err(path, "[traffic] needs keywords = \"your-traffic-export.csv\"")
     if "social" in sections and not {"metrics", "rate_card"} <= set(sections["social"]):
@@ -285,11 +294,6 @@ def load_project(path: str | Path) -> Project:
     if "costs" not in sections or "ledger" not in sections["costs"]:
         raise _err(path, "[costs] needs ledger = \"costs.csv\": ROI is undefined without the cost of the effort")
     if "support" in sections:
-        def resolve_path(value: Any, where: str) -> Path:
-            if not isinstance(value, str) or not value.strip():
-                raise _err(path, f"{where} must be a file path, got {value!r}")
-            return (base / value).resolve() if not Path(value).is_absolute() else Path(value)
-
         sections["support"] = _support_config(path, sections["support"], resolve_path)
     if "leads" in sections and not {"file", "social_channels"} <= set(sections["leads"]):
         raise _err(path, "[leads] needs file and social_channels")
@@ -373,6 +377,8 @@ def load_project(path: str | Path) -> Project:
         rates=rates,
         locale=str(meta.get("locale", "en")),
         sections=sections,
+        notices=(f"{path.name} reads files outside its folder ({', '.join(outside)}); check that these are the "
+                 "files you mean",) if outside else (),
     )
 
 
@@ -402,12 +408,23 @@ class ProjectRun:
         """The value components in the blend."""
         return self.roi.components
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Every warning of the run, once: the project file's notices, each component's, and each analysis's
+        own (such as two support methods counting the same tickets), which every output shows."""
+        out = [*self.project.notices, *self.roi.warnings]
+        for name, part in (("segments", self.segments), ("support", self.support), ("attribution", self.attribution)):
+            if part is not None:
+                out += [f"{name}: {w}" for w in part.warnings]
+        return tuple(dict.fromkeys(out))
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary of the whole run."""
         out = {
             "project": {"name": self.project.name, "currency": self.project.currency, "period": self.project.period,
                         "seed": self.project.seed, "draws": self.project.draws, "level": self.project.level},
             **self.roi.to_dict(),
+            "warnings": list(self.warnings),
             "costs_by_category": self.costs.by_category().to_dict(orient="records"),
         }
         if self.traffic is not None:

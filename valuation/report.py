@@ -267,7 +267,7 @@ def build_html(run, simulation=None, *, locale: str = "en") -> str:
                                 (escape(f.percent(r.roi_p5)), True), (escape(f.percent(r.roi_p95)), True),
                                 (escape(f.share(r.probability_of_loss)), True)]
                                for r in simulation.scenarios.itertuples()]) + "</section>")
-    warnings = list(roi.warnings) + (list(seg.warnings) if seg is not None else [])
+    warnings = list(run.warnings)
     parts.append('<section id="warnings"><h2>Data quality</h2>' + (
         '<ul class="warn">' + "".join(f"<li>{_bdi(w)}</li>" for w in dict.fromkeys(warnings)) + "</ul>"
         if warnings else "<p>No data-quality warnings.</p>") + "</section>")

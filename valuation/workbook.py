@@ -105,4 +105,6 @@ def build_workbook(run, simulation=None):
         _sheet(wb, "Scenarios", simulation.scenarios, {"probability_of_loss": PERCENT})
         _sheet(wb, "Tornado", simulation.tornado)
         _sheet(wb, "Simulation assumptions", simulation.levers)
+    _sheet(wb, "Warnings", pd.DataFrame({"warning": list(run.warnings) or ["No data-quality warnings."]}))
+    wb["Warnings"].column_dimensions["A"].width = 120
     return wb
