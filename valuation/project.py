@@ -8,6 +8,8 @@ silently ignored). ``socialroi init DIR`` writes a commented template.
 
 from __future__ import annotations
 
+import math
+
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -108,6 +110,8 @@ def _number(path: Path, where: str, value: Any, *, low: float | None = None, hig
             integer: bool = False) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _err(path, f"{where} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise _err(path, f"{where} must be a finite number, got {value!r}")
     if integer and not float(value).is_integer():
         raise _err(path, f"{where} must be a whole number, got {value!r}")
     if low is not None and value < low or high is not None and value > high:
@@ -115,6 +119,16 @@ def _number(path: Path, where: str, value: Any, *, low: float | None = None, hig
             f"at least {low:g}" if low is not None else f"at most {high:g}")
         raise _err(path, f"{where} must be {bounds}, got {value!r}")
     return int(value) if integer else float(value)
+
+
+def _check_options(path: Path, section: str, values: Mapping[str, Any], *, exclude: tuple[str, ...] = ()) -> None:
+    """Validate a section's options once, at load time, so a bad value names the project file and the key."""
+    if section == "traffic":
+        from socialroi.valuation.traffic import TrafficOptions as options
+    try:
+        options(**{k: v for k, v in values.items() if k not in exclude})
+    except InputError as exc:
+        raise _err(path, f"[{section}] {exc.message}") from None
 
 
 def _support_config(path: Path, sup: dict[str, Any], resolve_path) -> dict[str, Any]:
@@ -349,6 +363,21 @@ def load_project(path: str | Path) -> Project:
         for key in ("columns", "cpc_columns"):
             if key in tr and not (isinstance(tr[key], dict) and all(isinstance(v, str) for v in tr[key].values())):
                 raise _err(path, f"traffic.{key} must be a table of role = \"column name\"")
+        _check_options(path, "traffic", tr, exclude=("keywords", "cpc", "columns", "cpc_columns"))
+    if "social" in sections:
+        basis = sections["social"].get("basis", "max")
+        from socialroi.valuation.social_reach import BASES
+
+        if basis not in BASES:
+            raise _err(path, f"social.basis must be one of {', '.join(BASES)}, got {basis!r}")
+    if "direct_revenue" in sections:
+        dr = sections["direct_revenue"]
+        amount = dr.get("amount")
+        if amount is not None and ("low" in dr and dr["low"] > amount or "high" in dr and dr["high"] < amount):
+            raise _err(path, f"direct_revenue low and high must bracket the amount {amount:,.2f} (low <= amount <= "
+                             "high)")
+    if not isinstance(meta.get("name", ""), str):
+        raise _err(path, f"project.name must be text, got {meta['name']!r}")
 
     currency = currency_code(meta.get("currency", "USD"), file=str(path), column="project.currency")
     rates_raw = data.get("currency", {}).get("rates", {})

@@ -480,7 +480,9 @@ def read_table(
         pa.BufferReader(layout.text.lstrip("\ufeff").encode("utf-8")) if layout.text is not None else str(path)
     )
     read_opts = pcsv.ReadOptions(skip_rows=layout.header_row, block_size=1 << 24)
-    convert = pcsv.ConvertOptions(column_types=text_cols, strings_can_be_null=False)
+    # only an empty cell is blank: Arrow's default would also take "nan", "NA", "#N/A" and "null" as blanks,
+    # silently, where a spreadsheet error or a typed word must be refused with its row
+    convert = pcsv.ConvertOptions(column_types=text_cols, strings_can_be_null=False, null_values=[""])
     try:
         try:
             data = pcsv.read_csv(
@@ -509,8 +511,25 @@ def read_table(
         ) from None
     if data.num_rows == 0:
         raise InputError("the table has a header but no data rows", file=name)
+    _refuse_nan_text(data, name)
     whole = frozenset(r for r, spec in roles.items() if spec.whole)
     return Table(data, name, columns, layout.notes, layout.decimal, whole)
+
+
+def _refuse_nan_text(data, name: str) -> None:
+    """A CSV cell that says "nan" is text, not a number: Arrow reads it into a float column as NaN, which
+    would then pass for a blank cell."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for column in data.column_names:
+        col = data.column(column)
+        if pa.types.is_floating(col.type):
+            nan = pc.fill_null(pc.is_nan(col), False).to_numpy(zero_copy_only=False)
+            if nan.any():
+                raise InputError("value 'nan' is not a number; write a number, or leave the cell empty where a "
+                                 "blank is allowed", file=name, column=column, row=int(np.flatnonzero(nan)[0]) + 1)
 
 
 def _read_parquet(path: Path, roles, explicit, name) -> Table:
