@@ -254,3 +254,43 @@ def test_impossible_draws_are_a_usage_error(run_cli):
     EX = example_dir()
     code, _, err = run_cli("traffic", EX / "keywords.csv", EX / "cpc.csv", "--draws", "2000000000")
     assert code == 2 and "--draws" in err
+
+
+def test_messages_for_common_mistakes(run_cli, tmp_path):
+    gsc = tmp_path / "gsc.csv"
+    gsc.write_text("Query,Clicks,Impressions\nboots,10,100\n")
+    code, _, err = run_cli("traffic", gsc)
+    assert code == 2 and "second argument" in err
+    binary = tmp_path / "export.csv"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4)
+    code, _, err = run_cli("traffic", binary)
+    assert code == 2 and "binary data" in err
+    passwd = tmp_path / "passwd"
+    passwd.write_text("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n")
+    code, _, err = run_cli("traffic", passwd, gsc)
+    assert code == 2 and "root:x" not in err  # a file that is not a table is never echoed
+
+
+def test_doubled_bom_is_skipped(run_cli, tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbfQuery,Clicks\nboots,10\n")
+    cpc = tmp_path / "cpc.csv"
+    cpc.write_text("Keyword,CPC\nboots,1.5\n")
+    code, out, err = run_cli("traffic", path, cpc, "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["estimates"][0]["point"] == pytest.approx(15.0)
+
+
+def test_brand_regex_runs_in_linear_time_and_refuses_what_it_cannot_run(run_cli, tmp_path):
+    import time
+
+    path = tmp_path / "q.csv"
+    path.write_text("Query,Clicks\n" + "a" * 30000 + "!,1\nboots,5\n")
+    cpc = tmp_path / "cpc.csv"
+    cpc.write_text("Keyword,CPC\nboots,1.5\n")
+    start = time.perf_counter()
+    code, _, err = run_cli("traffic", path, cpc, "--brand-regex", "(a+)+$")  # catastrophic for backtracking engines
+    assert code == 0, err
+    assert time.perf_counter() - start < 10
+    code, _, err = run_cli("traffic", path, cpc, "--brand-regex", "(?=a)b")
+    assert code == 2 and "look-around" in err

@@ -156,6 +156,17 @@ def micro_action_values(source: Any, actions: Sequence[str], *, conversions: str
 
     y = col(conversions)
     x = np.column_stack([np.ones(len(y))] + [col(a) for a in actions])
+    from socialroi.models.design import independent_columns
+
+    kept = set(independent_columns(x).tolist())
+    lost = [a for k, a in enumerate(actions, start=1) if k not in kept]
+    if lost:  # a constant action (all zero, say) or one that repeats others: its value is not identified
+        raise InputError(f"micro action(s) {', '.join(repr(a) for a in lost)} do not vary independently of the others "
+                         "(a column of zeros, or a copy or sum of other columns), so their value cannot be "
+                         "estimated; leave them out of the actions", file=t.name, column=lost[0])
+    if np.ptp(y) == 0:
+        raise InputError(f"'{conversions}' has the same value in every row, so no action's effect on it can be "
+                         "estimated", file=t.name, column=conversions)
     offset = np.log(col(exposure)) if exposure else None
     if offset is not None and not np.all(np.isfinite(offset)):
         raise InputError(f"exposure '{exposure}' must be positive", file=t.name)

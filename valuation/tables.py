@@ -336,10 +336,18 @@ def _layout(path: Path, name: str) -> tuple[_Layout, str]:
         raw = fh.read(_SAMPLE_BYTES)
     if not raw.strip():
         raise InputError("the file is empty; export the table with its header row", file=name)
+    if b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and not (
+            len(raw) >= 4 and (raw[1:2] == b"\x00" or raw[0:1] == b"\x00")):
+        raise InputError("is not a text table (it holds binary data); export it as CSV, Excel or Parquet", file=name)
     enc, sample = _decode_sample(raw, name)
     notes = []
     full_text = None
-    if enc not in ("utf-8", "utf-8-sig"):
+    if raw.startswith(b"\xef\xbb\xbf\xef\xbb\xbf"):  # a BOM written twice (an editor re-saving a BOM file)
+        enc = "utf-8-sig"
+        full_text = path.read_bytes().decode("utf-8-sig", errors="strict").lstrip("\ufeff")
+        sample = full_text[:_SAMPLE_BYTES]
+        notes.append(f"{name}: starts with two byte-order marks; both were skipped")
+    if full_text is None and enc not in ("utf-8", "utf-8-sig"):
         data = path.read_bytes()
         full_text = data.decode(enc, errors="replace")
         sample = full_text[:_SAMPLE_BYTES]
@@ -378,12 +386,15 @@ def _resolve(header: list[str], roles: Mapping[str, Role], explicit: Mapping[str
                 break
         else:
             if spec.required:
+                # a file that is not a table (one column: no separator) is not echoed: its first line could
+                # be anything, a password file's included
+                found = (", ".join(repr(h) for h in header) if len(header) > 1 else
+                         "one column and no separator: is this a table with a header row?")
                 raise InputError(
                     f"no column for {role}: expected one of "
                     + ", ".join(repr(a) for a in spec.aliases)
-                    + " (found "
-                    + ", ".join(repr(h) for h in header)
-                    + f"); rename the column or map it explicitly ({role} = \"Your column\")",
+                    + f" (found {found}); rename the column, or map it: columns = {{ {role} = \"Your column\" }} "
+                    "in the project file, or the command's column option (such as --keyword-col) where it has one",
                     file=name,
                 )
     return found

@@ -142,10 +142,15 @@ class TrafficOptions:
             raise InputError(f"impute_cpc must be a non-negative number, got {self.impute_cpc}")
         self.point_fraction()  # validates
         if self.brand_regex:
-            try:
-                re.compile(self.brand_regex)
-            except re.error as exc:
-                raise InputError(f"brand_regex {self.brand_regex!r} is not a valid regular expression ({exc})") from None
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            try:  # the engine that runs it: RE2, linear time, no look-around or back-references
+                pc.match_substring_regex(pa.array(["x"]), self.brand_regex, ignore_case=True)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise InputError(f"brand_regex {self.brand_regex!r} is not a regular expression socialroi can run "
+                                 f"({str(exc).splitlines()[0]}); use plain alternatives such as 'acme|acme shop' "
+                                 "(no look-around or back-references)") from None
         for code, rate in dict(self.rates).items():
             if not float(rate) > 0:
                 raise InputError(f"exchange rate for {code} must be positive, got {rate}")
@@ -433,9 +438,9 @@ def _brand_mask(keys: list[str] | Any, opts: TrafficOptions) -> np.ndarray:
     if terms:
         pattern = "(?:^| )(?:" + "|".join(re.escape(t) for t in terms) + ")(?: |$)"
         mask |= pc.fill_null(pc.match_substring_regex(keys, pattern), False).to_numpy(zero_copy_only=False)
-    if opts.brand_regex:
-        rx = re.compile(opts.brand_regex, re.IGNORECASE)
-        mask |= np.fromiter((bool(rx.search(k)) for k in keys.to_pylist()), bool, len(keys))
+    if opts.brand_regex:  # RE2 (Arrow's engine) runs in linear time: no pattern can hang the run
+        mask |= pc.fill_null(pc.match_substring_regex(keys, opts.brand_regex, ignore_case=True),
+                             False).to_numpy(zero_copy_only=False)
     return mask
 
 
@@ -497,6 +502,10 @@ def value_traffic(
     t_table = as_table(traffic, TRAFFIC_ROLES, explicit=traffic_columns, name="traffic table", decimal=decimal)
     c_table = as_table(t_table if cpc is None else cpc, CPC_ROLES, explicit=cpc_columns, name="CPC table",
                        decimal=decimal)
+    if cpc is None and not (c_table.has("cpc") or (c_table.has("cpc_low") and c_table.has("cpc_high"))):
+        raise t_table.error("has no CPC column, and no CPC table was given: give the CPC table as the second "
+                            "argument (socialroi traffic KEYWORDS CPC) or cpc = \"file.csv\" in [traffic] (project "
+                            "file); an SEO-tool export with a CPC column needs no second file")
     if opts.country and not (t_table.has("country") or c_table.has("country")):
         raise InputError(f"a country ({opts.country!r}) was given, but neither {t_table.name} nor {c_table.name} has a "
                          "country column (Country, Location or Database); leave out --country (command line) or "
