@@ -108,6 +108,10 @@ def traffic(
     brand_regex: Annotated[Optional[str], typer.Option(help="Regular expression of brand keywords to exclude.")]
     = None,
     unmatched: Annotated[str, typer.Option(help="Keywords without a CPC: exclude or impute.")] = "exclude",
+    traffic_period: Annotated[str, typer.Option(help="What the clicks cover: as_exported (the period itself), "
+                                                "month or year (SEO-tool estimates are per month).")] = "as_exported",
+    months: Annotated[Optional[float], typer.Option(help="Length of the period to value, in months (with "
+                                                    "--traffic-period month or year).")] = None,
     decimal: Annotated[str, typer.Option(help="Decimal mark of the files' numbers: auto (decided per file), "
                                          "comma or dot.")] = "auto",
     no_market: Annotated[str, typer.Option(help="Keywords whose CPC is 0 (no paid market, as SEO tools write "
@@ -135,7 +139,8 @@ def traffic(
     check_output(output, [keywords, cpc])
     opts = TrafficOptions(
         replacement_share=replacement_share, brand_terms=tuple(brand or ()), brand_regex=brand_regex,
-        unmatched=unmatched, no_market=no_market, decimal=decimal, impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
+        unmatched=unmatched, no_market=no_market, decimal=decimal, traffic_period=traffic_period, months=months,
+        impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
         cpc_duplicates=duplicates, fold_diacritics=fold_diacritics, country=country, currency=currency,
         rates=_rates(rate), top=top,
     )

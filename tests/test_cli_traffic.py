@@ -294,3 +294,19 @@ def test_brand_regex_runs_in_linear_time_and_refuses_what_it_cannot_run(run_cli,
     assert time.perf_counter() - start < 10
     code, _, err = run_cli("traffic", path, cpc, "--brand-regex", "(?=a)b")
     assert code == 2 and "look-around" in err
+
+
+def test_seo_tool_traffic_must_say_its_period(run_cli, tmp_path):
+    path = tmp_path / "seo.csv"
+    path.write_text("Keyword,Position,Search Volume,CPC,Traffic\nhiking boots,3,1000,1.50,100\nrain jacket,5,800,2.00,50\n")
+    code, _, err = run_cli("traffic", path)
+    assert code == 2 and "--traffic-period month" in err
+    code, _, err = run_cli("traffic", path, "--traffic-period", "month")
+    assert code == 2 and "--months" in err
+    code, out, err = run_cli("traffic", path, "--traffic-period", "month", "--months", "10", "-f", "json")
+    assert code == 0, err
+    (est,) = json.loads(out)["estimates"]
+    assert est["point"] == pytest.approx(10 * (100 * 1.5 + 50 * 2.0))
+    assert "SEO tool's estimate" in est["method"] and any("traffic estimate" in w for w in est["warnings"])
+    code, out, err = run_cli("traffic", path, "--traffic-period", "year", "--months", "6", "-f", "json")
+    assert json.loads(out)["estimates"][0]["point"] == pytest.approx(0.5 * 250)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import load_result
+from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import Role, read_table
 from socialroi.valuation.traffic import CPC_ROLES, TRAFFIC_ROLES, TrafficOptions, value_traffic
 
@@ -19,13 +20,19 @@ def test_semrush_export(reference_data):
     assert clicks.sum() == f["traffic_sum"]
     assert cost.sum() == f["traffic_cost_sum"]
     assert np.array_equal(cost, np.floor(clicks * cpc + 1e-9))  # the tool floors each row
-    r = value_traffic(path)  # one file holds keyword, CPC and traffic
+    with pytest.raises(InputError, match="SEO tool's export"):  # a monthly estimate: the period must be said
+        value_traffic(path)
+    monthly = TrafficOptions(traffic_period="month", months=1)
+    r = value_traffic(path, options=monthly)  # one file holds keyword, CPC and traffic
+    assert "SEO tool's estimate" in r.estimate.method and any("traffic estimate" in w for w in r.estimate.warnings)
+    year = value_traffic(path, options=TrafficOptions(traffic_period="month", months=12))
+    assert year.estimate.point == pytest.approx(12 * r.estimate.point, rel=1e-12)
     assert r.estimate.point == pytest.approx(f["traffic_x_cpc_unrounded"], abs=f["traffic_x_cpc_tolerance"])
     # 22,268 of 80,031 clicks are on keywords with CPC 0 (no paid market): their own class, not covered
     assert r.diagnostics["clicks_no_market"] == 22_268
     assert round(100 * r.diagnostics["click_coverage"], 2) == 72.18
     assert any("no paid market" in w for w in r.estimate.warnings)
-    imputed = value_traffic(path, options=TrafficOptions(no_market="impute"))
+    imputed = value_traffic(path, options=TrafficOptions(no_market="impute", traffic_period="month", months=1))
     assert imputed.imputed is not None and imputed.imputed.diagnostics["clicks_imputed"] == 22_268
 
 

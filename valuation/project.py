@@ -30,11 +30,11 @@ SUPPORT_KEYS = {
 SUPPORT_FILES = {"channel_shift": ("tickets", "channel_costs"), "measured_counts": ("customers", "tickets"),
                  "measured_series": ("weekly",)}
 SECTIONS: dict[str, set[str]] = {
-    "project": {"name", "currency", "period", "seed", "draws", "locale"},
+    "project": {"name", "currency", "period", "months", "seed", "draws", "locale"},
     "currency": {"rates"},
     "traffic": {"keywords", "cpc", "replacement_share", "brand_terms", "brand_regex", "unmatched", "impute_cpc",
                 "cpc_point", "cpc_unit", "cpc_duplicates", "fold_diacritics", "country", "top", "coverage_warning",
-                "columns", "cpc_columns", "no_market", "decimal"},
+                "columns", "cpc_columns", "no_market", "decimal", "traffic_period"},
     "social": {"metrics", "rate_card", "basis"},
     "costs": {"ledger", "columns"},
     "direct_revenue": {"amount", "file", "low", "high", "columns"},
@@ -87,6 +87,7 @@ class Project:
     sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     locale: str = "en"
     notices: tuple[str, ...] = ()
+    months: float | None = None
 
     def input_files(self) -> list[Path]:
         """Every file the project reads (for the never-overwrite-an-input check)."""
@@ -353,7 +354,8 @@ def load_project(path: str | Path) -> Project:
                 tr[key] = _number(path, f"traffic.{key}", tr[key], low=0)
         if "top" in tr:
             tr["top"] = _number(path, "traffic.top", tr["top"], low=0, integer=True)
-        for key in ("brand_regex", "unmatched", "cpc_unit", "cpc_duplicates", "country", "no_market", "decimal"):
+        for key in ("brand_regex", "unmatched", "cpc_unit", "cpc_duplicates", "country", "no_market", "decimal",
+                    "traffic_period"):
             if key in tr and not isinstance(tr[key], str):
                 raise _err(path, f"traffic.{key} must be text, got {tr[key]!r}")
         if "cpc_point" in tr and not isinstance(tr["cpc_point"], (str, int, float)):
@@ -363,7 +365,8 @@ def load_project(path: str | Path) -> Project:
         for key in ("columns", "cpc_columns"):
             if key in tr and not (isinstance(tr[key], dict) and all(isinstance(v, str) for v in tr[key].values())):
                 raise _err(path, f"traffic.{key} must be a table of role = \"column name\"")
-        _check_options(path, "traffic", tr, exclude=("keywords", "cpc", "columns", "cpc_columns"))
+        months = _number(path, "project.months", meta["months"], low=0.01, high=1200) if "months" in meta else None
+        _check_options(path, "traffic", {**tr, "months": months}, exclude=("keywords", "cpc", "columns", "cpc_columns"))
     if "social" in sections:
         basis = sections["social"].get("basis", "max")
         from socialroi.valuation.social_reach import BASES
@@ -406,6 +409,7 @@ def load_project(path: str | Path) -> Project:
         rates=rates,
         locale=str(meta.get("locale", "en")),
         sections=sections,
+        months=_number(path, "project.months", meta["months"], low=0.01, high=1200) if "months" in meta else None,
         notices=(f"{path.name} reads files outside its folder ({', '.join(outside)}); check that these are the "
                  "files you mean",) if outside else (),
     )
@@ -498,7 +502,7 @@ def run_project(project: Project | str | Path, *, seed: int | None = None, draws
         t = dict(s["traffic"])
         keywords, cpc = t.pop("keywords"), t.pop("cpc", None)
         columns, cpc_columns = t.pop("columns", None), t.pop("cpc_columns", None)
-        opts = TrafficOptions(currency=project.currency, rates=project.rates, **t)
+        opts = TrafficOptions(currency=project.currency, rates=project.rates, months=project.months, **t)
         traffic = value_traffic(keywords, cpc, opts, traffic_columns=columns, cpc_columns=cpc_columns, seed=seed,
                                 n_draws=n)
         components.extend(traffic.estimates)

@@ -31,7 +31,7 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, records, rng_for
-from socialroi.valuation.tables import Role, Table, as_table, currency_code
+from socialroi.valuation.tables import Role, Table, as_table, currency_code, fold_name
 
 KEYWORD_ALIASES = (
     "Keyword", "Query", "Top queries", "Queries", "Search query", "Search term", "Search terms", "Term",
@@ -52,6 +52,8 @@ CPC_ROLES: dict[str, Role] = {
     "currency": Role(("Currency", "Currency code"), required=False, text=True),
     "country": Role(("Country", "Location", "Database"), required=False, text=True),
 }
+PERIODS = ("as_exported", "month", "year")
+_SEO_COLUMNS = ("search volume", "keyword difficulty", "position type", "kd", "volume", "traffic (%)")
 CPC_UNITS = {"currency": 1.0, "cents": 100.0, "micros": 1_000_000.0}
 DUPLICATE_RULES = ("median", "max", "min", "first", "error")
 UNMATCHED_POLICIES = ("exclude", "impute")
@@ -98,6 +100,15 @@ class TrafficOptions:
         How many keywords the top-value and top-unmatched tables show.
     coverage_warning : float, default 0.8
         Warn when priced clicks are below this share of non-brand clicks.
+    traffic_period : {"as_exported", "month", "year"}, default "as_exported"
+        What the clicks column covers: the project's period as exported
+        (search-console exports for that period), or clicks per month or per
+        year (SEO-tool estimates are per month), scaled to the project by
+        ``months``. An SEO-tool export (a ``Traffic`` column beside search
+        volume, position or keyword difficulty) must say which.
+    months : float, optional
+        Length of the project period in months, for ``traffic_period``
+        "month" (value x months) or "year" (value x months / 12).
     decimal : {"auto", "comma", "dot"}, default "auto"
         Decimal mark of the text files' numbers; "auto" decides it per file
         from every cell (``2,7 %`` and ``8,3`` say comma).
@@ -124,8 +135,17 @@ class TrafficOptions:
     coverage_warning: float = 0.8
     no_market: str = "exclude"
     decimal: str = "auto"
+    traffic_period: str = "as_exported"
+    months: float | None = None
 
     def __post_init__(self) -> None:
+        if self.traffic_period not in PERIODS:
+            raise InputError(f"traffic_period must be one of {', '.join(PERIODS)}, got {self.traffic_period!r}")
+        if self.months is not None and not (isinstance(self.months, (int, float)) and 0 < self.months <= 1200):
+            raise InputError(f"months must be a number of months above 0, got {self.months!r}")
+        if self.traffic_period != "as_exported" and self.months is None:
+            raise InputError(f"clicks per {self.traffic_period} need the project's length to scale to: give --months "
+                             "(command line) or months in [project] (project file)")
         if self.decimal not in ("auto", "comma", "dot"):
             raise InputError(f"decimal must be auto, comma or dot, got {self.decimal!r}")
         if self.no_market not in UNMATCHED_POLICIES:
@@ -427,6 +447,28 @@ def _check_units(cpc: Table, role: str, values: np.ndarray, opts: TrafficOptions
                     f"(project: cpc_unit = \"{unit}\" in [traffic]) or convert them", role)
 
 
+def _period_factor(table: Table, opts: TrafficOptions) -> tuple[float, str, bool]:
+    """How the clicks scale to the project's period, and the words the method says about it.
+
+    An SEO tool's ``Traffic`` column is an estimate of clicks per month, not
+    measured clicks: such a table must say its period (no guess), and the
+    method says the value rests on an estimate.
+    """
+    headers = {fold_name(c) for c in table.data.column_names}
+    seo = fold_name(table.columns.get("clicks", "")) in ("traffic", "organic traffic") and bool(
+        headers & set(_SEO_COLUMNS))
+    if seo and opts.traffic_period == "as_exported":
+        raise table.error("looks like an SEO tool's export: its Traffic column estimates clicks per month, so say the "
+                          "period: --traffic-period month with --months N (command line), or traffic_period = "
+                          "\"month\" in [traffic] and months = N in [project] (project file)", "clicks")
+    note = "; clicks are an SEO tool's estimate, not measured clicks" if seo else ""
+    if opts.traffic_period == "month":
+        return float(opts.months), note + f"; clicks per month x {opts.months:g} months", seo
+    if opts.traffic_period == "year":
+        return float(opts.months) / 12.0, note + f"; clicks per year x {opts.months:g}/12", seo
+    return 1.0, note, seo
+
+
 def _brand_mask(keys: list[str] | Any, opts: TrafficOptions) -> np.ndarray:
     import pyarrow.compute as pc
 
@@ -544,7 +586,11 @@ def value_traffic(
     # a CPC of 0 (low and high) is an SEO tool's "no paid market", not a price: its own class, not covered
     no_market = matched & (np.where(idx >= 0, k_high[np.where(idx >= 0, idx, 0)], 1.0) == 0)
     priced = matched & ~no_market
-    share = float(opts.replacement_share)
+    period_factor, period_note, seo = _period_factor(t_table, opts)
+    if seo:
+        warnings.append("the clicks are an SEO tool's traffic estimate (modelled from rankings and search volume), "
+                        "not measured clicks; read the value as an estimate of an estimate")
+    share = float(opts.replacement_share) * period_factor  # the replacement share, times the period scaling
     p = opts.point_fraction()
     low = np.where(matched, k_low[np.where(idx >= 0, idx, 0)], 0.0)
     high = np.where(matched, k_high[np.where(idx >= 0, idx, 0)], 0.0)
@@ -601,7 +647,9 @@ def value_traffic(
         "reading_notes": notes,
     }
     assumptions = {
-        "replacement_share": share,
+        "replacement_share": float(opts.replacement_share),
+        "traffic_period": opts.traffic_period,
+        "months": opts.months,
         "cpc_point": opts.cpc_point,
         "cpc_unit": opts.cpc_unit,
         "brand_terms": list(opts.brand_terms),
@@ -624,7 +672,7 @@ def value_traffic(
         label="Traffic value (PPC equivalent)",
         method=(
             "sum over matched non-brand keywords of clicks x CPC x replacement share; a bid range is priced at "
-            "its point, with the position inside the ranges drawn once for all keywords"
+            "its point, with the position inside the ranges drawn once for all keywords" + period_note
         ),
         assumptions=assumptions, diagnostics=diagnostics, warnings=tuple(warnings),
     )
