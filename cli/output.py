@@ -56,13 +56,21 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def _write(path: Path, raw: bytes, mode: int | None) -> None:
+    """Write through a temporary file named ``.NAME.PID.XXXX.tmp`` beside ``path``, then rename it over.
+
+    A temporary file is removed on any exception; one left by a process that
+    was killed outright (SIGKILL, which no handler sees) is removed by the
+    next write of the same output, once its process is gone.
+    """
     import stat
 
     if mode is not None and not stat.S_ISREG(mode):
         with open(path, "wb") as fh:
             fh.write(raw)
         return
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.resolve().parent)
+    folder = path.resolve().parent
+    _remove_orphans(folder, path.name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
@@ -77,3 +85,27 @@ def _write(path: Path, raw: bytes, mode: int | None) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _remove_orphans(folder: Path, name: str) -> None:
+    """Remove ``.NAME.PID.*.tmp`` files whose writing process no longer exists (killed mid-write)."""
+    import re
+
+    pattern = re.compile(rf"^\.{re.escape(name)}\.(\d+)\.[^.]+\.tmp$")
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if not m or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:  # the writer is gone: its temporary file is an orphan
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+        except (PermissionError, OverflowError, ValueError):
+            continue

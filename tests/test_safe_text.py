@@ -107,3 +107,30 @@ def test_write_failure_is_one_line_exit_2_naming_the_output(run_cli, tmp_path):
         assert not list(locked.iterdir())  # no temporary file left behind
     finally:
         locked.chmod(0o700)
+
+
+def test_a_temporary_file_left_by_a_killed_writer_is_removed_by_the_next_write(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from socialroi.cli.output import write_atomic
+
+    # the child stops for good between writing its temporary file and renaming it, and is then killed outright
+    code = ("import os, time\nfrom pathlib import Path\nfrom socialroi.cli import output\n"
+            "os.replace = lambda *a: time.sleep(3600)\n"
+            f"output.write_atomic(Path({str(tmp_path)!r}) / 'report.md', b'partial')\n")
+    child = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        for _ in range(500):
+            if any(p.name.endswith(".tmp") for p in tmp_path.iterdir()):
+                break
+            time.sleep(0.02)
+        assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    write_atomic(tmp_path / "report.md", b"complete")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+    assert (tmp_path / "report.md").read_bytes() == b"complete"
