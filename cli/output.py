@@ -40,8 +40,6 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     (``/dev/null``, ``/dev/stdout``, a named pipe) is written in place:
     renaming over it would replace the device or pipe with a file.
     """
-    import stat
-
     path = Path(path)
     try:
         mode = os.stat(path).st_mode
