@@ -76,3 +76,15 @@ def test_excel(tmp_path):
     pd.DataFrame({"Keyword": ["a", "b"], "Clicks": [1, 2]}).to_excel(tmp_path / "t.xlsx", index=False)
     t = read_table(tmp_path / "t.xlsx", ROLES)
     assert t.numbers("clicks").values.tolist() == [1.0, 2.0]
+
+
+def test_a_table_too_large_for_the_memory_is_refused_before_reading(tmp_path, monkeypatch):
+    """Past the memory limit Arrow aborts the process; the size is checked first (limit simulated here)."""
+    from socialroi.valuation import tables
+    from socialroi.valuation.errors import InputError
+
+    path = tmp_path / "big.csv"
+    path.write_text("Query,Clicks\n" + "boots,1\n" * 1000)
+    monkeypatch.setattr(tables, "_memory_limit", lambda: tables._BASELINE + 100.0)
+    with pytest.raises(InputError, match="needs about .* GiB of memory"):
+        tables.read_table(path, {"keyword": tables.Role(("Query",)), "clicks": tables.Role(("Clicks",))})

@@ -474,6 +474,7 @@ def read_table(
         return _read_parquet(path, roles, explicit, name)
     if suffix in (".xlsx", ".xlsm", ".xls"):
         return _read_excel(path, roles, explicit, name)
+    _check_memory(path, name)
     layout, enc = _layout(path, name)
     if decimal not in (None, "comma", "dot"):
         raise InputError(f"decimal must be comma or dot, got {decimal!r}")
@@ -525,6 +526,43 @@ def read_table(
     _refuse_nan_text(data, name)
     whole = frozenset(r for r, spec in roles.items() if spec.whole)
     return Table(data, name, columns, layout.notes, layout.decimal, whole)
+
+
+_BASELINE = 800 * 1024**2  # the interpreter, NumPy, Arrow and pandas loaded, with their thread pools
+
+
+def _memory_limit() -> float:
+    """Bytes this process may still use: the address-space limit, if one is set, and the memory available."""
+    import resource
+
+    limit = float("inf")
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft not in (resource.RLIM_INFINITY, -1):
+        limit = float(soft)
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            info = dict(line.split(":", 1) for line in fh)
+        limit = min(limit, float(info["MemAvailable"].split()[0]) * 1024 + _BASELINE)
+    except (OSError, KeyError, ValueError):
+        pass
+    return limit
+
+
+def _check_memory(path: Path, name: str) -> None:
+    """Refuse a text table too large to read in the memory this process has.
+
+    Reading takes about 1.5 bytes of memory per byte of CSV on top of the
+    libraries; past the limit Arrow aborts the process (SIGABRT) instead of
+    raising, so the check comes first.
+    """
+    size = path.stat().st_size
+    need = 1.5 * size + _BASELINE
+    limit = _memory_limit()
+    if need > limit:
+        gib = 1024**3
+        raise InputError(f"is {size / gib:.1f} GiB, and reading it needs about {need / gib:.1f} GiB of memory where "
+                         f"{limit / gib:.1f} GiB is available; aggregate it first (one row per keyword), or run where "
+                         "there is more memory", file=name)
 
 
 def _refuse_nan_text(data, name: str) -> None:
