@@ -88,6 +88,36 @@ def _rates(values: list[str] | None) -> dict[str, float]:
     return rates
 
 
+class _flags_for_options:
+    """Context manager: an option's error names the command-line flag (``--cpc-unit``), not the project key.
+
+    The options classes are shared with the project file, whose messages use
+    its keys (``cpc_unit``); on the command line the same rule reads with
+    the flag the user typed. ``renamed`` maps keys whose flag is not the key
+    with dashes.
+    """
+
+    def __init__(self, options_class, renamed: dict[str, str] | None = None) -> None:
+        from dataclasses import fields
+
+        self.keys = {f.name for f in fields(options_class)}
+        self.renamed = renamed or {}
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        import re
+
+        if isinstance(exc, InputError) and exc.file is None:
+            m = re.match(r"([a-z_]+) ", exc.message)
+            if m and m.group(1) in self.keys:
+                key = m.group(1)
+                flag = self.renamed.get(key, "--" + key.replace("_", "-"))
+                raise InputError(flag + exc.message[len(key):]) from None
+        return False
+
+
 @app.command()
 def traffic(
     keywords: Annotated[Path, typer.Argument(metavar="KEYWORDS", help="Keyword traffic export (query/keyword and clicks columns).")],
@@ -137,13 +167,14 @@ def traffic(
     from socialroi.valuation.traffic import TrafficOptions, value_traffic
 
     check_output(output, [keywords, cpc])
-    opts = TrafficOptions(
-        replacement_share=replacement_share, brand_terms=tuple(brand or ()), brand_regex=brand_regex,
-        unmatched=unmatched, no_market=no_market, decimal=decimal, traffic_period=traffic_period, months=months,
-        impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
-        cpc_duplicates=duplicates, fold_diacritics=fold_diacritics, country=country, currency=currency,
-        rates=_rates(rate), top=top,
-    )
+    with _flags_for_options(TrafficOptions, {"cpc_duplicates": "--duplicates"}):
+        opts = TrafficOptions(
+            replacement_share=replacement_share, brand_terms=tuple(brand or ()), brand_regex=brand_regex,
+            unmatched=unmatched, no_market=no_market, decimal=decimal, traffic_period=traffic_period, months=months,
+            impute_cpc=impute_cpc, cpc_point=cpc_point, cpc_unit=cpc_unit,
+            cpc_duplicates=duplicates, fold_diacritics=fold_diacritics, country=country, currency=currency,
+            rates=_rates(rate), top=top,
+        )
     result = value_traffic(
         keywords, cpc, opts,
         traffic_columns={"keyword": keyword_col, "clicks": clicks_col},

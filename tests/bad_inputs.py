@@ -141,8 +141,37 @@ COMMANDS = [
     ("roi-metrics", ["roi", "{dir}/project.toml"], METRICS, {**PROJECT_FILES, "project.toml": PROJECT.encode()},
      {"impressions": COUNT_BAD}),
 ]
+WEEKLY = [["week", "tickets"]] + [[f"2025-{1 + (i // 4):02d}-{1 + 7 * (i % 4):02d}", str(600 - i)] for i in range(40)]
+TICKETS = [["ticket_id", "customer_id", "opened", "channel"]] + [
+    [f"T{i}", f"C{i % 30:03d}", f"2026-01-{1 + i % 28:02d}", ["chat", "phone", "social"][i % 3]] for i in range(60)]
+CHANNEL_COSTS = [["channel", "cost_per_ticket"], ["chat", "6.0"], ["phone", "9.5"], ["social", "3.0"]]
+SUPPORT_PROJECT = PROJECT + """
+[support]
+cost_per_ticket = 7.8
+count = ["channel_shift", "measured_series"]
+
+[support.channel_shift]
+tickets = "tickets.csv"
+channel_costs = "channel_costs.csv"
+social_channels = ["social"]
+
+[support.measured_series]
+weekly = "weekly.csv"
+launch = "2025-05-01"
+"""
+SUPPORT_FILES = {**PROJECT_FILES, "weekly.csv": _csv(WEEKLY), "tickets.csv": _csv(TICKETS),
+                 "channel_costs.csv": _csv(CHANNEL_COSTS), "project.toml": SUPPORT_PROJECT.encode()}
+COMMANDS += [
+    ("support-weekly", ["support", "{dir}/project.toml"], WEEKLY, SUPPORT_FILES,
+     {"tickets": COUNT_BAD, "week": DATE_BAD + [""]}),
+    ("support-tickets", ["support", "{dir}/project.toml"], TICKETS, SUPPORT_FILES, {"channel": [""]}),
+    ("support-channel-costs", ["support", "{dir}/project.toml"], CHANNEL_COSTS, SUPPORT_FILES,
+     {"cost_per_ticket": NUMBER_BAD + ["-2"]}),
+]
 # in the project cases the damaged table replaces one of the project's files
-PROJECT_TARGET = {"roi-costs": "costs.csv", "roi-rate-card": "rate_card.csv", "roi-metrics": "metrics.csv"}
+PROJECT_TARGET = {"roi-costs": "costs.csv", "roi-rate-card": "rate_card.csv", "roi-metrics": "metrics.csv",
+                  "support-weekly": "weekly.csv", "support-tickets": "tickets.csv",
+                  "support-channel-costs": "channel_costs.csv"}
 
 
 def _damage_file(base: list[list[str]]) -> Iterator[tuple[str, bytes | None]]:

@@ -208,7 +208,7 @@ def test_zero_cpc_is_no_paid_market_not_coverage(run_cli, tmp_path):
     # imputed at the click-weighted average price of priced clicks: (150 + 200) / 200 = 1.75 per click
     assert estimates["traffic_imputed"]["point"] == pytest.approx(300 * 1.75)
     code, _, err = run_cli("traffic", path, "--no-market", "guess")
-    assert code == 2 and "no_market" in err
+    assert code == 2 and "--no-market" in err
 
 
 def test_three_decimal_commas_get_the_decimal_advice_not_the_cents_advice(run_cli, tmp_path):
@@ -310,3 +310,13 @@ def test_seo_tool_traffic_must_say_its_period(run_cli, tmp_path):
     assert "SEO tool's estimate" in est["method"] and any("traffic estimate" in w for w in est["warnings"])
     code, out, err = run_cli("traffic", path, "--traffic-period", "year", "--months", "6", "-f", "json")
     assert json.loads(out)["estimates"][0]["point"] == pytest.approx(0.5 * 250)
+
+
+@pytest.mark.parametrize("args, flag", [(["--cpc-unit", "dollars"], "--cpc-unit"), (["--duplicates", "avg"], "--duplicates"),
+                                        (["--replacement-share", "2"], "--replacement-share"),
+                                        (["--no-market", "x"], "--no-market"), (["--cpc-point", "middle"], "--cpc-point")])
+def test_option_errors_name_the_flag_on_the_command_line(run_cli, args, flag):
+    from socialroi.datasets import example_dir
+
+    code, _, err = run_cli("traffic", example_dir() / "keywords.csv", example_dir() / "cpc.csv", *args)
+    assert code == 2 and f"socialroi: error: {flag} " in err
