@@ -44,6 +44,8 @@ OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed (same inputs and seed give identical "
                                                 "output).", min=0)]
 MAX_DRAWS = 10_000_000  # a few hundred MB per component; 2e9 draws would need terabytes
+DateOrderOpt = Annotated[Optional[str], typer.Option("--date-order", help="Order of NN/NN/YYYY dates when the "
+                                                    "column cannot show it: day_first or month_first.")]
 DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help=f"Number of Monte Carlo draws (1 to {MAX_DRAWS:,}).",
                                                  min=1, max=MAX_DRAWS)]
 
@@ -340,6 +342,7 @@ def attribution(
     order: Annotated[int, typer.Option(help="Markov chain order (1-3).")] = 1,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the interval (0: none).", min=0)] = 200,
     currency: Annotated[str, typer.Option(help="Currency of the revenue column.")] = "USD",
+    date_order: DateOrderOpt = None,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
     seed: SeedOpt = None,
@@ -352,7 +355,7 @@ def attribution(
 
     check_output(output, [touchpoints])
     opts = AttributionOptions(social_channels=tuple(social), model=model, half_life_days=half_life, first=first,
-                              last=last, order=order, bootstrap=bootstrap)
+                              last=last, order=order, bootstrap=bootstrap, date_order=date_order)
     result = attribute(touchpoints, opts, currency=currency_code(currency), seed=seed or 0)
     _emit(attribution_report(result), fmt, output)
 
@@ -365,6 +368,7 @@ def leads(
     bands: Annotated[str, typer.Option(help="Band edges on the score: 40,70 or slow:40,medium:70,fast.")] = "",
     costs: Annotated[Optional[Path], typer.Option(help="Cost ledger with a channel column, for cost per lead.")]
     = None,
+    date_order: DateOrderOpt = None,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
 ) -> None:
@@ -376,7 +380,8 @@ def leads(
 
     check_output(output, [leads_file, costs])
     channel_costs = read_ledger(costs, n_draws=1).by_channel() if costs else None
-    rep = lead_cycle(leads_file, social_channels=social, bands=parse_bands(bands), channel_costs=channel_costs)
+    rep = lead_cycle(leads_file, social_channels=social, bands=parse_bands(bands), channel_costs=channel_costs,
+                     date_order=date_order)
     _emit(leads_report(rep), fmt, output)
 
 
@@ -417,6 +422,7 @@ def funnel(
 def selling(
     activity: Annotated[Path, typer.Argument(metavar="ACTIVITY", help="One row per rep and period.")],
     messages: Annotated[Optional[Path], typer.Option(help="Message log: rep, received, replied.")] = None,
+    date_order: DateOrderOpt = None,
     fmt: FormatOpt = Format.text,
     output: OutputOpt = None,
 ) -> None:
@@ -426,7 +432,7 @@ def selling(
     from socialroi.valuation.selling import selling_metrics
 
     check_output(output, [activity, messages])
-    _emit(selling_report(selling_metrics(activity, messages)), fmt, output)
+    _emit(selling_report(selling_metrics(activity, messages, date_order=date_order)), fmt, output)
 
 
 class ReportFormat(str, Enum):

@@ -56,3 +56,22 @@ def test_leads_with_utc_offsets_and_fractions(tmp_path):
     rep = lead_cycle(leads, social_channels=["linkedin"])
     fast = rep.bands.set_index(["band", "group"])
     assert fast["median_days_to_convert"].dropna().tolist() == [10.0]
+
+
+def test_a_stated_order_settles_an_ambiguous_column_and_must_agree():
+    assert list(parse(["01/02/2026", "03/04/2026"], order="day_first")) == [pd.Timestamp("2026-02-01"),
+                                                                          pd.Timestamp("2026-04-03")]
+    assert list(parse(["01/02/2026"], order="month_first")) == [pd.Timestamp("2026-01-02")]
+    with pytest.raises(InputError, match="contradicts"):
+        parse(["01/02/2026", "02/25/2026"], order="day_first")
+
+
+def test_the_ambiguity_message_names_the_option(run_cli, tmp_path):
+    path = tmp_path / "touch.csv"
+    path.write_text("journey_id,timestamp,channel,converted,revenue\n"
+                    "J1,01/02/2026,linkedin,yes,100\nJ1,03/02/2026,search,yes,100\nJ2,04/03/2026,email,no,\n")
+    code, _, err = run_cli("attribution", path, "--social", "linkedin")
+    assert code == 2 and "--date-order" in err
+    code, out, err = run_cli("attribution", path, "--social", "linkedin", "--date-order", "day_first",
+                             "--bootstrap", "0")
+    assert code == 0, err

@@ -64,6 +64,8 @@ class AttributionOptions:
         Bootstrap replicates for the interval (0: none).
     channel_map : mapping
         Channel renames applied before anything else.
+    date_order : {"day_first", "month_first"}, optional
+        Order of NN/NN/YYYY timestamps when the column cannot show it.
     """
 
     social_channels: Sequence[str] = ()
@@ -74,6 +76,7 @@ class AttributionOptions:
     order: int = 1
     bootstrap: int = 200
     channel_map: Mapping[str, str] = field(default_factory=dict)
+    date_order: str | None = None
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
@@ -114,7 +117,8 @@ def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str
     mapping = {fold_name(k): fold_name(v) for k, v in dict(options.channel_map).items()}
     if mapping:
         ch = np.array([mapping.get(c, c) for c in ch], dtype=object)
-    times = parse_dates(t.text("timestamp"), file=t.name, column=t.columns["timestamp"], what="a date or time")
+    times = parse_dates(t.text("timestamp"), file=t.name, column=t.columns["timestamp"], what="a date or time",
+                        order=options.date_order)
     days = (times - times.min()).dt.total_seconds().to_numpy() / 86400.0
     converted = _yes_no(t, t.columns["converted"], blank_ok=False, what="a yes/no conversion flag") == 1.0
     revenue = t.numbers("revenue", allow_blank=True).values

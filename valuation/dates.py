@@ -36,7 +36,11 @@ _FORMS = {
 }
 
 
-def parse_dates(values: Any, *, file: str, column: str, allow_blank: bool = False, what: str = "a date"):
+DATE_ORDERS = ("day_first", "month_first")
+
+
+def parse_dates(values: Any, *, file: str, column: str, allow_blank: bool = False, what: str = "a date",
+                order: str | None = None):
     """Parse a column of dates or timestamps into a pandas Series of naive UTC datetimes (NaT for blanks).
 
     Parameters
@@ -49,6 +53,9 @@ def parse_dates(values: Any, *, file: str, column: str, allow_blank: bool = Fals
         Blank cells become NaT instead of an error.
     what : str
         How to call a value in messages (``"a date"``, ``"a date and time"``).
+    order : {"day_first", "month_first"}, optional
+        The order of NN/NN/YYYY dates when the user knows it; otherwise it is
+        decided from the column, and a column that reads both ways is refused.
 
     Raises
     ------
@@ -74,7 +81,7 @@ def parse_dates(values: Any, *, file: str, column: str, allow_blank: bool = Fals
     if form == "iso":
         parsed = pd.to_datetime(present, format="ISO8601", utc=True, errors="coerce").dt.tz_localize(None)
     else:
-        fmt = _FORMS[form][1] if form != "slash" else _slash_order(present, file, column)
+        fmt = _FORMS[form][1] if form != "slash" else _slash_order(present, file, column, order)
         with_time = present.str.contains(":", regex=False)
         parsed = pd.Series(pd.NaT, index=present.index, dtype="datetime64[ns]")
         for has_time, suffix in ((False, ""), (True, " %H:%M:%S"), (True, " %H:%M")):
@@ -109,15 +116,22 @@ def _form_of(present, file: str, column: str, what: str) -> str:
     return next(iter(forms))
 
 
-def _slash_order(present, file: str, column: str) -> str:
-    """Day-first or month-first for a column of NN/NN/YYYY values, from all of them."""
+def _slash_order(present, file: str, column: str, order: str | None = None) -> str:
+    """Day-first or month-first for a column of NN/NN/YYYY values: as the user said, else from all of them."""
+    if order is not None and order not in DATE_ORDERS:
+        raise InputError(f"date order must be day_first or month_first, got {order!r}")
     parts = present.str.extract(r"^(\d{1,2})/(\d{1,2})/")
     first, second = parts[0].astype(int), parts[1].astype(int)
-    day_first, month_first = bool((first > 12).any()), bool((second > 12).any())
+    day_first = bool((first > 12).any()) or order == "day_first"
+    month_first = bool((second > 12).any()) or order == "month_first"
     if day_first and month_first:
-        first_day = int(np.flatnonzero((first > 12).to_numpy())[0])
-        first_month = int(np.flatnonzero((second > 12).to_numpy())[0])
-        i = int(present.index[max(first_day, first_month)])  # the later one contradicts the earlier
+        if order == "day_first":  # the stated order: the first value that contradicts it
+            at = int(np.flatnonzero((second > 12).to_numpy())[0])
+        elif order == "month_first":
+            at = int(np.flatnonzero((first > 12).to_numpy())[0])
+        else:  # the later of the two first hints contradicts the earlier
+            at = max(int(np.flatnonzero((first > 12).to_numpy())[0]), int(np.flatnonzero((second > 12).to_numpy())[0]))
+        i = int(present.index[at])
         raise InputError(f"{present[i]!r} contradicts the other dates: the column has days above 12 both first and "
                          "second; write every date as YYYY-MM-DD", file=file, column=column, row=i + 1)
     if day_first:
@@ -125,4 +139,6 @@ def _slash_order(present, file: str, column: str) -> str:
     if month_first:
         return "%m/%d/%Y"
     raise InputError(f"dates such as {present.iloc[0]!r} read both as day/month and month/day (no day above 12 in "
-                     "the column); write them as YYYY-MM-DD so the order is certain", file=file, column=column)
+                     "the column); say which with --date-order day_first or month_first (command line) or "
+                     "date_order = \"day_first\" (project file), or write them as YYYY-MM-DD", file=file,
+                     column=column)

@@ -97,6 +97,7 @@ def lead_cycle(
     social_channels: Sequence[str],
     bands: Sequence[tuple[str, float]] = DEFAULT_BANDS,
     channel_costs: Mapping[str, float] | None = None,
+    date_order: str | None = None,
 ) -> LeadReport:
     """Band the leads and summarise the lead cycle by band, month, channel group and channel.
 
@@ -117,9 +118,10 @@ def lead_cycle(
     channel = t.folded("channel")
     if "" in channel:
         raise t.error("blank source channel", "channel", channel.index("") + 1)
-    created = parse_dates(t.text("created"), file=t.name, column=t.columns["created"])
+    created = parse_dates(t.text("created"), file=t.name, column=t.columns["created"], order=date_order)
     if t.has("converted"):
-        conv_at = parse_dates(t.text("converted"), file=t.name, column=t.columns["converted"], allow_blank=True)
+        conv_at = parse_dates(t.text("converted"), file=t.name, column=t.columns["converted"], allow_blank=True,
+                              order=date_order)
         early = np.flatnonzero((conv_at < created).to_numpy())
         if early.size:
             raise t.error("converted before it was created; check the dates", "converted", int(early[0]) + 1)

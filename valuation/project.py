@@ -25,7 +25,7 @@ SUPPORT_KEYS = {
     "deflection": {"views", "rate", "rate_low", "rate_high", "survey_yes", "survey_n"},
     "channel_shift": {"tickets", "channel_costs", "social_channels", "counterfactual"},
     "measured_counts": {"customers", "tickets", "id", "engaged", "covariates", "exposure", "model"},
-    "measured_series": {"weekly", "launch", "harmonics"},
+    "measured_series": {"weekly", "launch", "harmonics", "date_order"},
 }
 SUPPORT_FILES = {"channel_shift": ("tickets", "channel_costs"), "measured_counts": ("customers", "tickets"),
                  "measured_series": ("weekly",)}
@@ -42,10 +42,10 @@ SECTIONS: dict[str, set[str]] = {
                  "trim", "outcomes", "engaged_value", "reference_value", "drop_incomplete", "bootstrap"},
     "support": SUPPORT_KEYS[""],
     "cashflows": {"years", "frequency", "discount_rate", "upfront_cost", "value_growth"},
-    "leads": {"file", "social_channels", "bands"},
+    "leads": {"file", "social_channels", "bands", "date_order"},
     "funnel": {"file", "stages", "micro", "actions", "conversion_value", "exposure"},
     "attribution": {"touchpoints", "social_channels", "model", "half_life_days", "first", "last", "order", "bootstrap",
-                    "channel_map", "columns"},
+                    "channel_map", "columns", "date_order"},
 }
 FREE_SECTIONS = {"assumptions", "scenarios"}  # keys are assumption names, checked against the run's levers
 OUTCOME_KEYS = {"name", "column", "kind", "value", "event", "horizon", "annual_value", "horizon_years", "discount_rate",

@@ -219,7 +219,7 @@ def build_html(run, simulation=None, *, locale: str = "en") -> str:
         le = sections["leads"]
         costs = read_ledger(sections["costs"]["ledger"], currency=p.currency, rates=p.rates, n_draws=1).by_channel()
         lr = lead_cycle(le["file"], social_channels=le["social_channels"], bands=parse_bands(le.get("bands")),
-                        channel_costs=costs)
+                        channel_costs=costs, date_order=le.get("date_order"))
         parts.append('<section id="leads"><h2>Lead score bands</h2>'
                      + _table(["Band", "Group", "Leads", "Conversion", "Median days", "Value per lead"],
                               [[(escape(str(r.band)), False), (escape(r.group), False),

@@ -86,7 +86,7 @@ def _metrics(g) -> dict[str, float]:
     return out
 
 
-def selling_metrics(activity: Any, messages: Any = None) -> SellingReport:
+def selling_metrics(activity: Any, messages: Any = None, *, date_order: str | None = None) -> SellingReport:
     """Compute the metrics of the module docstring.
 
     Raises
@@ -134,9 +134,9 @@ def selling_metrics(activity: Any, messages: Any = None) -> SellingReport:
             if need not in mc:
                 raise InputError(f"no column '{need}' in the message log", file=m.name)
         received = parse_dates(m.data.column(mc["received"]), file=m.name, column=mc["received"],
-                               what="a date and time")
+                               what="a date and time", order=date_order)
         replied = parse_dates(m.data.column(mc["replied"]), file=m.name, column=mc["replied"], allow_blank=True,
-                              what="a date and time") if "replied" in mc else \
+                              what="a date and time", order=date_order) if "replied" in mc else \
             pd.Series(pd.NaT, index=range(m.n_rows), dtype="datetime64[ns]")
         hours = (replied - received).dt.total_seconds() / 3600
         early = np.flatnonzero((hours < 0).to_numpy())

@@ -304,7 +304,8 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
 
 
 def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics: int = 2, currency: str = "USD",
-                            seed: int = 0, n_draws: int = DEFAULT_DRAWS, level: float = 0.95):
+                            seed: int = 0, n_draws: int = DEFAULT_DRAWS, level: float = 0.95,
+                            date_order: str | None = None):
     """Tickets avoided after a launch from a weekly series (interrupted time series), x cost (soft).
 
     Returns
@@ -324,7 +325,7 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
     t = as_table(weekly, WEEKLY_ROLES, name="weekly ticket series")
     counts = t.numbers("tickets").values
     raw = t.text("week").to_pylist()
-    dates = parse_dates(raw, file=t.name, column=t.columns["week"])
+    dates = parse_dates(raw, file=t.name, column=t.columns["week"], order=date_order)
     d = dates.to_numpy()
     dup = np.flatnonzero(d[1:] == d[:-1])
     if dup.size:
