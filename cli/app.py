@@ -266,14 +266,24 @@ def segments(
     if engaged is not None and "=" in engaged:
         engaged, _, engaged_value = engaged.partition("=")
         engaged = engaged.strip()
-    spec = SegmentSpec(
+    with _flags_for_options(SegmentSpec, {"engaged_value": "--engaged COLUMN=VALUE", "reference_value": "--reference",
+                                          "id": "--id"}):
+        spec = _segment_spec(covariates, specs, engaged, score, threshold, categorical, id_col, cluster, trim,
+                             engaged_value, reference, drop_incomplete, bootstrap)
+    _emit(segments_report(analyse_segments(customers, spec)), fmt, output)
+
+
+def _segment_spec(covariates, specs, engaged, score, threshold, categorical, id_col, cluster, trim, engaged_value,
+                  reference, drop_incomplete, bootstrap):
+    from socialroi.valuation.segments import SegmentSpec
+
+    return SegmentSpec(
         covariates=tuple(c.strip() for c in covariates.split(",") if c.strip()), outcomes=tuple(specs),
         engaged=engaged, score=score, threshold=threshold,
         categorical=tuple(c.strip() for c in categorical.split(",") if c.strip()), id=id_col, cluster=cluster,
         trim=trim, engaged_value=engaged_value, reference_value=reference, drop_incomplete=drop_incomplete,
         bootstrap=bootstrap,
     )
-    _emit(segments_report(analyse_segments(customers, spec)), fmt, output)
 
 
 @app.command()
@@ -354,8 +364,9 @@ def attribution(
     from socialroi.valuation.tables import currency_code
 
     check_output(output, [touchpoints])
-    opts = AttributionOptions(social_channels=tuple(social), model=model, half_life_days=half_life, first=first,
-                              last=last, order=order, bootstrap=bootstrap, date_order=date_order)
+    with _flags_for_options(AttributionOptions, {"half_life_days": "--half-life"}):
+        opts = AttributionOptions(social_channels=tuple(social), model=model, half_life_days=half_life, first=first,
+                                  last=last, order=order, bootstrap=bootstrap, date_order=date_order)
     result = attribute(touchpoints, opts, currency=currency_code(currency), seed=seed or 0)
     _emit(attribution_report(result), fmt, output)
 

@@ -24,7 +24,7 @@ def test_bad_input(run_cli, tmp_path):
     code, _, err = run_cli("attribution", tmp_path / "t.csv", "--social", "email", "-o", tmp_path / "o.json")
     assert code == 2 and "did not convert" in err and not (tmp_path / "o.json").exists()
     code, _, err = run_cli("attribution", TP, *SOCIAL, "--model", "magic")
-    assert code == 2 and "attribution model must be one of" in err
+    assert code == 2 and "--model must be one of" in err
 
 
 def test_model_options(run_cli):

@@ -212,3 +212,9 @@ def test_bootstrap_interval_for_an_amount(run_cli):
     assert dr["lower"] < dr["estimate"] < dr["upper"]
     code, _, err = run_cli(*BASE, "--outcome", "deal_size:amount", "--bootstrap", "5")
     assert code == 2 and "100" in err
+
+
+def test_option_errors_name_the_flag(run_cli):
+    code, _, err = run_cli("segments", CUSTOMERS, "--engaged", "engaged_social", "--outcome", "retained_12m:binary",
+                           "--trim", "0.7")
+    assert code == 2 and "socialroi: error: --trim must be" in err

@@ -65,3 +65,12 @@ def test_rate_card_in_dollars_for_a_krone_project(tmp_path):
         value_social_reach(metrics, card, currency="NOK")
     est = value_social_reach(metrics, card, currency="NOK", rates={"USD": 10.0})
     assert np.isclose(est.point, 100 * 5.0 * 10.0)
+
+
+def test_lats_era_amounts_are_latvian_lats():
+    traffic = pd.DataFrame({"Query": ["a"], "Clicks": [10]})
+    cpc = pd.DataFrame({"Keyword": ["a"], "CPC": ["Ls 0.50"]})
+    with pytest.raises(InputError, match="LVL"):
+        value_traffic(traffic, cpc, TrafficOptions(currency="EUR"))
+    r = value_traffic(traffic, cpc, TrafficOptions(currency="EUR", rates={"LVL": 1 / 0.702804}))
+    assert r.estimate.point == pytest.approx(10 * 0.5 / 0.702804)

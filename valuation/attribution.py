@@ -80,7 +80,7 @@ class AttributionOptions:
 
     def __post_init__(self) -> None:
         if self.model not in MODELS:
-            raise InputError(f"attribution model must be one of {', '.join(MODELS)}, got {self.model!r}")
+            raise InputError(f"model must be one of {', '.join(MODELS)}, got {self.model!r}")
         if not self.half_life_days > 0:
             raise InputError("half_life_days must be positive")
         if not (0 <= self.first <= 1 and 0 <= self.last <= 1 and self.first + self.last <= 1):

@@ -23,7 +23,7 @@ from socialroi.valuation.errors import InputError
 CURRENCY_SYMBOLS = {
     "$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₽": "RUB", "₺": "TRY",
     "₪": "ILS", "₩": "KRW", "zł": "PLN", "kr": "NOK", "kr.": "DKK", "Kč": "CZK", "R$": "BRL", "A$": "AUD",
-    "C$": "CAD", "CHF": "CHF", "﷼": "IRR", "ر.س": "SAR", "د.إ": "AED", "ریال": "IRR", "تومان": "IRT",
+    "C$": "CAD", "CHF": "CHF", "Ls": "LVL", "Ls.": "LVL", "﷼": "IRR", "ر.س": "SAR", "د.إ": "AED", "ریال": "IRR", "تومان": "IRT",
 }
 _DIGITS = str.maketrans({**{chr(0x0660 + i): str(i) for i in range(10)},
                          **{chr(0x06F0 + i): str(i) for i in range(10)},

@@ -126,6 +126,8 @@ def _check_options(path: Path, section: str, values: Mapping[str, Any], *, exclu
     """Validate a section's options once, at load time, so a bad value names the project file and the key."""
     if section == "traffic":
         from socialroi.valuation.traffic import TrafficOptions as options
+    else:
+        from socialroi.valuation.attribution import AttributionOptions as options
     try:
         options(**{k: v for k, v in values.items() if k not in exclude})
     except InputError as exc:
@@ -330,6 +332,7 @@ def load_project(path: str | Path) -> Project:
         for key in ("order", "bootstrap"):
             if key in at:
                 at[key] = _number(path, f"attribution.{key}", at[key], low=0, integer=True)
+        _check_options(path, "attribution", at, exclude=("touchpoints", "columns"))
     if not ({"traffic", "social", "direct_revenue", "segments", "support", "attribution"} & set(sections)):
         raise _err(path, "no value component: add [traffic], [social], [direct_revenue], [attribution], [segments] "
                          "or [support]")
