@@ -77,7 +77,10 @@ def fit_propensity(treated: np.ndarray, design: Design, *, trim: float | None = 
         if dropped:
             warnings.append(f"trimmed {dropped} row(s) with propensity outside [{trim:g}, {1 - trim:g}]; "
                             "the effect is for the engaged customers inside that range")
-    w = np.where(t == 1, 1.0, e / (1.0 - e))
+    # the odds e / (1 - e) are exp(eta): exact even where e rounds to 1, and only the non-engaged need them
+    w = np.ones(len(t))
+    control = t == 0
+    w[control] = np.exp(np.clip(fit.linear_predictor(design.matrix[control]), -700, 700))
     tk, wk, ek = t[keep], w[keep], e[keep]
     wc = wk[tk == 0]
     ess = float(wc.sum() ** 2 / np.sum(wc**2)) if wc.size else 0.0
