@@ -17,6 +17,7 @@ from typing import Annotated, Optional
 import typer
 
 from socialroi.valuation.errors import InputError
+from socialroi.valuation.safe_text import one_line  # plain re only: costs nothing at start-up
 
 app = typer.Typer(
     name="socialroi",
@@ -54,7 +55,6 @@ def _emit(report, fmt: Format, output: Path | None) -> None:
     """Render and write a report; every command has checked ``output`` before computing."""
     from socialroi.cli.output import write_atomic
     from socialroi.cli.render import render
-    from socialroi.valuation.safe_text import one_line
 
     text = render(report, fmt.value)
     for w in report.warnings:
@@ -268,22 +268,14 @@ def segments(
         engaged = engaged.strip()
     with _flags_for_options(SegmentSpec, {"engaged_value": "--engaged COLUMN=VALUE", "reference_value": "--reference",
                                           "id": "--id"}):
-        spec = _segment_spec(covariates, specs, engaged, score, threshold, categorical, id_col, cluster, trim,
-                             engaged_value, reference, drop_incomplete, bootstrap)
+        spec = SegmentSpec(
+            covariates=tuple(c.strip() for c in covariates.split(",") if c.strip()), outcomes=tuple(specs),
+            engaged=engaged, score=score, threshold=threshold,
+            categorical=tuple(c.strip() for c in categorical.split(",") if c.strip()), id=id_col, cluster=cluster,
+            trim=trim, engaged_value=engaged_value, reference_value=reference, drop_incomplete=drop_incomplete,
+            bootstrap=bootstrap,
+        )
     _emit(segments_report(analyse_segments(customers, spec)), fmt, output)
-
-
-def _segment_spec(covariates, specs, engaged, score, threshold, categorical, id_col, cluster, trim, engaged_value,
-                  reference, drop_incomplete, bootstrap):
-    from socialroi.valuation.segments import SegmentSpec
-
-    return SegmentSpec(
-        covariates=tuple(c.strip() for c in covariates.split(",") if c.strip()), outcomes=tuple(specs),
-        engaged=engaged, score=score, threshold=threshold,
-        categorical=tuple(c.strip() for c in categorical.split(",") if c.strip()), id=id_col, cluster=cluster,
-        trim=trim, engaged_value=engaged_value, reference_value=reference, drop_incomplete=drop_incomplete,
-        bootstrap=bootstrap,
-    )
 
 
 @app.command()
@@ -536,8 +528,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         code = 130
     except OSError as exc:  # a full disk, a read-only folder, a permission: the user's to fix, in one line
-        from socialroi.valuation.safe_text import one_line
-
+    
         where = f"{one_line(exc.filename)}: " if exc.filename else ""
         print(f"socialroi: error: {where}{one_line(exc.strerror or exc)}; check the path, its permissions and the "
               "free space, or choose another --output", file=sys.stderr)
@@ -553,8 +544,7 @@ def main(argv: list[str] | None = None) -> None:
         elif os.environ.get("SOCIALROI_DEBUG"):
             raise
         else:
-            from socialroi.valuation.safe_text import one_line
-
+        
             print(f"socialroi: unexpected error: {type(exc).__name__}: {one_line(exc)} "
                   "(set SOCIALROI_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
             code = 1

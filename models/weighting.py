@@ -44,6 +44,12 @@ class PropensityFit:
     overlap: dict
     warnings: tuple[str, ...] = field(default=())
 
+    @classmethod
+    def unused(cls, n: int) -> PropensityFit:
+        """A stand-in for ``n`` rows where no propensity is fitted (naive and regression need none): every row
+        kept, weight 1."""
+        return cls(np.zeros(1), np.full(n, 0.5), np.ones(n), np.ones(n, bool), {})
+
 
 def _summary(x: np.ndarray) -> dict[str, float]:
     if x.size == 0:

@@ -33,7 +33,7 @@ _AFFIX = re.compile(
     rf"^\s*(?P<pre>{_SYMBOL_ALT}|[A-Z]{{3}})?\s*(?P<num>[-+]?\(?[-+]?[0-9][0-9 ,.']*\)?)\s*(?P<pct>%)?\s*"
     rf"(?P<post>{_SYMBOL_ALT}|[A-Z]{{3}})?\s*$"
 )
-_THOUSANDS_GROUPS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
+COMMA_GROUPS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class ParsedColumn:
     had_text: bool
 
 
-_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$")
+DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+(,\d*)?$")
 
 
 def _decimal_style(texts: list[str], decimal: str | None = None) -> str:
@@ -77,11 +77,11 @@ def _decimal_style(texts: list[str], decimal: str | None = None) -> str:
         return "dot"
     bare = [t.lstrip("+-(").rstrip(")") for t in texts]
     with_comma = [t for t in bare if "," in t]
-    if with_comma and not all(_THOUSANDS_GROUPS.match(t) for t in with_comma):
+    if with_comma and not all(COMMA_GROUPS.match(t) for t in with_comma):
         return "comma"
     if with_comma and decimal == "comma" and not any("." in t for t in bare):
         return "comma"  # 1,250 in a decimal-comma file is one and a quarter (a spreadsheet's three decimals)
-    if decimal == "comma" and not with_comma and all(_DOT_GROUPS.match(t) for t in bare if "." in t):
+    if decimal == "comma" and not with_comma and all(DOT_GROUPS.match(t) for t in bare if "." in t):
         return "comma"
     return "dot"
 

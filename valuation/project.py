@@ -122,12 +122,10 @@ def _number(path: Path, where: str, value: Any, *, low: float | None = None, hig
     return int(value) if integer else float(value)
 
 
-def _check_options(path: Path, section: str, values: Mapping[str, Any], *, exclude: tuple[str, ...] = ()) -> None:
-    """Validate a section's options once, at load time, so a bad value names the project file and the key."""
-    if section == "traffic":
-        from socialroi.valuation.traffic import TrafficOptions as options
-    else:
-        from socialroi.valuation.attribution import AttributionOptions as options
+def _check_options(path: Path, section: str, options, values: Mapping[str, Any], *,
+                   exclude: tuple[str, ...] = ()) -> None:
+    """Validate a section's options (``options``, the class the run builds from them) once, at load time, so a
+    bad value names the project file and the key."""
     try:
         options(**{k: v for k, v in values.items() if k not in exclude})
     except InputError as exc:
@@ -280,6 +278,7 @@ def load_project(path: str | Path) -> Project:
             raise _err(path, f"unknown key '{unknown[0]}' in [{section}]; known keys: "
                              + ", ".join(sorted(SECTIONS[section])))
     meta = data.get("project", {})
+    months = _number(path, "project.months", meta["months"], low=0.01, high=1200) if "months" in meta else None
     base = path.parent
     outside: list[str] = []
 
@@ -332,7 +331,9 @@ def load_project(path: str | Path) -> Project:
         for key in ("order", "bootstrap"):
             if key in at:
                 at[key] = _number(path, f"attribution.{key}", at[key], low=0, integer=True)
-        _check_options(path, "attribution", at, exclude=("touchpoints", "columns"))
+        from socialroi.valuation.attribution import AttributionOptions
+
+        _check_options(path, "attribution", AttributionOptions, at, exclude=("touchpoints", "columns"))
     if not ({"traffic", "social", "direct_revenue", "segments", "support", "attribution"} & set(sections)):
         raise _err(path, "no value component: add [traffic], [social], [direct_revenue], [attribution], [segments] "
                          "or [support]")
@@ -368,8 +369,10 @@ def load_project(path: str | Path) -> Project:
         for key in ("columns", "cpc_columns"):
             if key in tr and not (isinstance(tr[key], dict) and all(isinstance(v, str) for v in tr[key].values())):
                 raise _err(path, f"traffic.{key} must be a table of role = \"column name\"")
-        months = _number(path, "project.months", meta["months"], low=0.01, high=1200) if "months" in meta else None
-        _check_options(path, "traffic", {**tr, "months": months}, exclude=("keywords", "cpc", "columns", "cpc_columns"))
+        from socialroi.valuation.traffic import TrafficOptions
+
+        _check_options(path, "traffic", TrafficOptions, {**tr, "months": months},
+                       exclude=("keywords", "cpc", "columns", "cpc_columns"))
     if "social" in sections:
         basis = sections["social"].get("basis", "max")
         from socialroi.valuation.social_reach import BASES
@@ -412,7 +415,7 @@ def load_project(path: str | Path) -> Project:
         rates=rates,
         locale=str(meta.get("locale", "en")),
         sections=sections,
-        months=_number(path, "project.months", meta["months"], low=0.01, high=1200) if "months" in meta else None,
+        months=months,
         notices=(f"{path.name} reads files outside its folder ({', '.join(outside)}); check that these are the "
                  "files you mean",) if outside else (),
     )

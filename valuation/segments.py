@@ -628,11 +628,10 @@ def analyse_segments(
             sub_ps = _subset_ps(ps, present, sub_engaged, sub_design, spec.trim) if ps is not None else None
             methods = ("naive", "regression", "weighting", "doubly_robust") if sub_ps is not None else \
                 ("naive", "regression")
-            if sub_ps is None:  # naive and regression need no propensity: give them a trivial one
+            if sub_ps is None:  # naive and regression need no propensity
                 from socialroi.models.weighting import PropensityFit
 
-                sub_ps = PropensityFit(np.zeros(1), np.full(present.sum(), 0.5), np.ones(present.sum()),
-                                       np.ones(present.sum(), bool), {})
+                sub_ps = PropensityFit.unused(int(present.sum()))
             try:
                 effects = estimate_att(y[present], sub_engaged, sub_design, sub_ps, outcome=o.name, kind=o.kind,
                                        methods=methods, clusters=sub_cl, level=level)
@@ -747,8 +746,7 @@ def _bootstrapped(e, y, engaged, design, kind, spec: SegmentSpec, clusters, seed
             if spec.method in ("weighting", "doubly_robust"):
                 ps = fit_propensity(t, d, trim=spec.trim)
             else:
-                ps = PropensityFit(np.zeros(1), np.full(len(idx), 0.5), np.ones(len(idx)), np.ones(len(idx), bool),
-                                   {})
+                ps = PropensityFit.unused(len(idx))
             (b,) = estimate_att(y[idx], t, d, ps, kind=kind, methods=[spec.method], level=level)
         except EstimationError:
             failed += 1

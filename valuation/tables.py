@@ -289,8 +289,6 @@ def _sniff(sample: str, name: str) -> tuple[str, int, list[str], list[list[str]]
 
 _COMMA_DECIMAL = re.compile(r"^[-+(]?\d+,\d+\)?$")  # 2,7 or 8,34: a comma with digits after it, no dot
 _DOT_DECIMAL = re.compile(r"^[-+(]?\d+\.\d+\)?$")
-_COMMA_GROUPS = re.compile(r"^\d{1,3}(,\d{3})+$")  # 1,234 could be a thousands group: no evidence either way
-_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
 
 def _file_decimal(rows: list[list[str]], delimiter: str) -> str | None:
@@ -305,7 +303,8 @@ def _file_decimal(rows: list[list[str]], delimiter: str) -> str | None:
     separator where the decimal mark is a comma) with no dot evidence is
     read as decimal-comma.
     """
-    from socialroi.valuation.numbers import strip_affixes
+    # 1,234 and 1.234 could be thousands groups: no evidence either way (the cells tested have one mark only)
+    from socialroi.valuation.numbers import COMMA_GROUPS, DOT_GROUPS, strip_affixes
 
     comma = dot = 0
     for row in rows:
@@ -318,9 +317,9 @@ def _file_decimal(rows: list[list[str]], delimiter: str) -> str | None:
                     comma += 1
                 else:
                     dot += 1
-            elif _COMMA_DECIMAL.match(text) and not _COMMA_GROUPS.match(text):
+            elif _COMMA_DECIMAL.match(text) and not COMMA_GROUPS.match(text):
                 comma += 1
-            elif _DOT_DECIMAL.match(text) and not _DOT_GROUPS.match(text):
+            elif _DOT_DECIMAL.match(text) and not DOT_GROUPS.match(text):
                 dot += 1
     if comma and not dot:
         return "comma"
@@ -405,6 +404,11 @@ def _bad_row(text: str, delim: str, header_row: int, width: int) -> int | None:
         if i > header_row and row and len(row) != width:
             return i - header_row
     return None
+
+
+def _whole_roles(roles: Mapping[str, Role]) -> frozenset:
+    """The roles that are counts (whole numbers)."""
+    return frozenset(r for r, spec in roles.items() if spec.whole)
 
 
 def check_regular_file(path: Path, name: str) -> None:
@@ -524,7 +528,7 @@ def read_table(
     if data.num_rows == 0:
         raise InputError("the table has a header but no data rows", file=name)
     _refuse_nan_text(data, name)
-    whole = frozenset(r for r, spec in roles.items() if spec.whole)
+    whole = _whole_roles(roles)
     return Table(data, name, columns, layout.notes, layout.decimal, whole)
 
 
@@ -592,7 +596,7 @@ def _read_parquet(path: Path, roles, explicit, name) -> Table:
     columns = _resolve([str(c) for c in data.column_names], roles, explicit, name)
     if data.num_rows == 0:
         raise InputError("the table has no data rows", file=name)
-    return Table(data, name, columns, whole=frozenset(r for r, spec in roles.items() if spec.whole))
+    return Table(data, name, columns, whole=_whole_roles(roles))
 
 
 def _read_excel(path: Path, roles, explicit, name) -> Table:
@@ -614,7 +618,7 @@ def _read_excel(path: Path, roles, explicit, name) -> Table:
         str(col): pa.array([None if pd.isna(v) else str(v) for v in frame[col]], pa.string())
         for col in frame.columns
     }
-    return Table(pa.table(arrays), name, columns, whole=frozenset(r for r, spec in roles.items() if spec.whole))
+    return Table(pa.table(arrays), name, columns, whole=_whole_roles(roles))
 
 
 _CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
@@ -665,4 +669,4 @@ def as_table(
     if source.num_rows == 0:
         raise InputError("the table has no data rows", file=name)
     return Table(source, name, columns, decimal=decimal,
-                 whole=frozenset(r for r, spec in roles.items() if spec.whole))
+                 whole=_whole_roles(roles))

@@ -442,7 +442,7 @@ def _check_units(cpc: Table, role: str, values: np.ndarray, opts: TrafficOptions
             raise cpc.error(f"CPCs such as {example!r} were read with ',' as a thousands mark (median "
                             f"{median:,.0f}); if ',' is the decimal mark, say so with --decimal comma (project: "
                             "decimal = \"comma\" in [traffic]); if they are cents, --cpc-unit cents", role)
-    unit, limit = ("micros", 10_000) if median >= 10_000 else ("cents", 50)
+    unit = "micros" if median >= 10_000 else "cents"
     raise cpc.error(f"CPCs look like {unit} (all whole numbers, median {median:,.0f}); pass --cpc-unit {unit} "
                     f"(project: cpc_unit = \"{unit}\" in [traffic]) or convert them", role)
 
@@ -583,9 +583,6 @@ def value_traffic(
     idx = pc.fill_null(pc.index_in(uniques, value_set=cpc_keys), -1).to_numpy(zero_copy_only=False)
     matched = (idx >= 0) & ~brand
     unmatched = (idx < 0) & ~brand
-    # a CPC of 0 (low and high) is an SEO tool's "no paid market", not a price: its own class, not covered
-    no_market = matched & (np.where(idx >= 0, k_high[np.where(idx >= 0, idx, 0)], 1.0) == 0)
-    priced = matched & ~no_market
     period_factor, period_note, seo = _period_factor(t_table, opts)
     if seo:
         warnings.append("the clicks are an SEO tool's traffic estimate (modelled from rankings and search volume), "
@@ -594,6 +591,9 @@ def value_traffic(
     p = opts.point_fraction()
     low = np.where(matched, k_low[np.where(idx >= 0, idx, 0)], 0.0)
     high = np.where(matched, k_high[np.where(idx >= 0, idx, 0)], 0.0)
+    # a CPC of 0 (low and high) is an SEO tool's "no paid market", not a price: its own class, not covered
+    no_market = matched & (high == 0)
+    priced = matched & ~no_market
     point_cpc = low + p * (high - low)
     c_matched = np.where(matched, key_clicks, 0.0)
     value_keys = share * c_matched * point_cpc
