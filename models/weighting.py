@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from socialroi.models.design import Design
-from socialroi.models.glm import fit_glm
+from socialroi.models.glm import fit_glm, mean_of
 
 SMD_THRESHOLD = 0.1
 
@@ -74,7 +74,8 @@ def fit_propensity(treated: np.ndarray, design: Design, *, trim: float | None = 
     """
     t = np.asarray(treated, dtype=float)
     fit = fit_glm(design.matrix, t, "binomial")
-    e = fit.predict(design.matrix)
+    eta = fit.linear_predictor(design.matrix)  # once: the scores and the odds both come from it
+    e = mean_of("binomial", eta)
     keep = np.ones(len(t), dtype=bool)
     warnings: list[str] = []
     if trim:
@@ -86,7 +87,7 @@ def fit_propensity(treated: np.ndarray, design: Design, *, trim: float | None = 
     # the odds e / (1 - e) are exp(eta): exact even where e rounds to 1, and only the non-engaged need them
     w = np.ones(len(t))
     control = t == 0
-    w[control] = np.exp(np.clip(fit.linear_predictor(design.matrix[control]), -700, 700))
+    w[control] = np.exp(np.clip(eta[control], -700, 700))
     tk, wk, ek = t[keep], w[keep], e[keep]
     wc = wk[tk == 0]
     ess = float(wc.sum() ** 2 / np.sum(wc**2)) if wc.size else 0.0
