@@ -39,7 +39,7 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: from the --output file's extension, else text).")]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) "
                                                    "instead of standard output.")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed (same inputs and seed give identical "
@@ -51,12 +51,21 @@ DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help=f"Number of Mon
                                                  min=1, max=MAX_DRAWS)]
 
 
-def _emit(report, fmt: Format, output: Path | None) -> None:
+def _format(fmt: Format | None, output: Path | None) -> Format:
+    """``--format``, or the one the ``--output`` extension names (a contradiction is refused)."""
+    from socialroi.cli.output import output_format
+
+    return Format(output_format(fmt.value if fmt else None, output, tuple(f.value for f in Format), "text"))
+
+
+def _emit(report, fmt: Format | None, output: Path | None) -> None:
     """Render and write a report; every command has checked ``output`` before computing."""
     from socialroi.cli.output import write_atomic
     from socialroi.cli.render import render
 
+    fmt = _format(fmt, output)
     text = render(report, fmt.value)
+    _clear_progress()
     for w in report.warnings:
         if output is not None or fmt != Format.text:
             print(f"warning: {one_line(w)}", file=sys.stderr)
@@ -65,6 +74,22 @@ def _emit(report, fmt: Format, output: Path | None) -> None:
     else:
         write_atomic(output, text)
         print(f"wrote {output}", file=sys.stderr)
+
+
+def _progress():
+    """A progress callback that writes one overwritten line on a terminal, and nothing in pipes or logs."""
+    if not sys.stderr.isatty():
+        return None
+
+    def progress(message: str) -> None:
+        print(f"\r\033[K{message}...", end="", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def _clear_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _load(project: Path, output: Path | None):
@@ -158,12 +183,13 @@ def traffic(
     = False,
     country: Annotated[Optional[str], typer.Option(help="Use only rows of this country.")] = None,
     top: Annotated[int, typer.Option(help="Keywords in the top tables (0: all).", min=0)] = 20,
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
     draws: DrawsOpt = None,
 ) -> None:
     """Value organic clicks at what the same clicks cost in paid search."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.output import check_output
     from socialroi.cli.render import traffic_report
     from socialroi.valuation.traffic import TrafficOptions, value_traffic
@@ -189,17 +215,18 @@ def traffic(
 @app.command()
 def roi(
     project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file (TOML), as written by 'socialroi init'.")],
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
     draws: DrawsOpt = None,
 ) -> None:
     """Blended and hard ROI of a project: every value component against the cost ledger."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.render import roi_report
-    from socialroi.valuation.project import run_project
+    from socialroi.valuation.run import run_project
 
     loaded = _load(project, output)
-    run = run_project(loaded, seed=seed, draws=draws)
+    run = run_project(loaded, seed=seed, draws=draws, progress=_progress())
     _emit(roi_report(run), fmt, output)
 
 
@@ -236,10 +263,11 @@ def segments(
                                                   "a warning) instead of refusing the table.")] = False,
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for amount intervals (0: sandwich "
                                            "interval; else 100 or more).", min=0)] = 0,
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Lift of engaged vs non-engaged customers per outcome: naive, regression, weighting, doubly robust."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.output import check_output
     from socialroi.cli.render import segments_report
     from socialroi.valuation.segments import OutcomeSpec, SegmentSpec, analyse_segments
@@ -281,12 +309,13 @@ def segments(
 @app.command()
 def support(
     project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file with a [support] section.")],
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
     draws: DrawsOpt = None,
 ) -> None:
     """Support-cost savings by deflection, channel shift and measured methods, with diagnostics."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.render import support_report
     from socialroi.valuation.support import analyse_support
 
@@ -304,31 +333,19 @@ def support(
 def simulate(
     project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file; [assumptions], [scenarios.*], "
                                             "[[correlations]] and [cashflows] set up the simulation.")],
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
     draws: DrawsOpt = None,
 ) -> None:
     """Monte Carlo over every assumption: ROI distribution, break-even, tornado, scenarios, NPV and payback."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.render import simulation_report
-    from socialroi.valuation.project import run_project
-    from socialroi.valuation.scenarios import simulate_project
+    from socialroi.valuation.run import run_project
 
     loaded = _load(project, output)
-    n = loaded.draws if draws is None else draws
-    s = loaded.seed if seed is None else seed
-    tty = sys.stderr.isatty()
-
-    def progress(message: str) -> None:
-        if tty:  # never in piped output or logs
-            print(f"\r\033[K{message}...", end="", file=sys.stderr, flush=True)
-
-    progress("fitting the project's models")
-    run = run_project(loaded, seed=s, draws=min(n, 20_000))
-    report = simulate_project(run, n_draws=n, seed=s, progress=progress)
-    if tty:
-        print("\r\033[K", end="", file=sys.stderr, flush=True)
-    _emit(simulation_report(report, loaded), fmt, output)
+    run = run_project(loaded, seed=seed, draws=draws, simulate=True, progress=_progress())
+    _emit(simulation_report(run), fmt, output)
 
 
 @app.command()
@@ -345,11 +362,12 @@ def attribution(
     bootstrap: Annotated[int, typer.Option(help="Bootstrap replicates for the interval (0: none).", min=0)] = 200,
     currency: Annotated[str, typer.Option(help="Currency of the revenue column.")] = "USD",
     date_order: DateOrderOpt = None,
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
 ) -> None:
     """Credit revenue to channels by seven attribution models side by side; social's share as direct revenue."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.output import check_output
     from socialroi.cli.render import attribution_report
     from socialroi.valuation.attribution import AttributionOptions, attribute
@@ -372,10 +390,11 @@ def leads(
     costs: Annotated[Optional[Path], typer.Option(help="Cost ledger with a channel column, for cost per lead.")]
     = None,
     date_order: DateOrderOpt = None,
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Lead score bands: counts, growth, conversion, days to convert, revenue, value per lead, cost per lead."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.output import check_output
     from socialroi.cli.render import leads_report
     from socialroi.valuation.costs import read_ledger
@@ -400,10 +419,11 @@ def funnel(
     conversion_value: Annotated[Optional[float], typer.Option(help="Value of one conversion (for micro-action "
                                                               "values).")] = None,
     exposure: Annotated[Optional[str], typer.Option(help="Exposure column (e.g. impressions) as offset.")] = None,
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Funnel conversion by stage, channel and period, the bottleneck, and the money value of micro actions."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from dataclasses import replace
 
     from socialroi.cli.output import check_output
@@ -426,10 +446,11 @@ def selling(
     activity: Annotated[Path, typer.Argument(metavar="ACTIVITY", help="One row per rep and period.")],
     messages: Annotated[Optional[Path], typer.Option(help="Message log: rep, received, replied.")] = None,
     date_order: DateOrderOpt = None,
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
 ) -> None:
     """Social-selling metrics per rep and team: SSI trend, network growth, engagement, referrals, responses."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.output import check_output
     from socialroi.cli.render import selling_report
     from socialroi.valuation.selling import selling_metrics
@@ -449,40 +470,41 @@ class ReportFormat(str, Enum):
 @app.command()
 def report(
     project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file (TOML).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Report file to write (atomically).")],
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="html (self-contained), xlsx or markdown.")]
-    = ReportFormat.html,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Report file to write (atomically); its extension "
+                                         "(.html, .xlsx, .md) sets the format.")],
+    fmt: Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="html (self-contained), xlsx or "
+                                                        "markdown; default from the --output extension, else html.")]
+    = None,
     seed: SeedOpt = None,
     draws: DrawsOpt = None,
 ) -> None:
-    """Client-ready report of a project: HTML with charts, an Excel workbook, or Markdown."""
-    from socialroi.cli.output import write_atomic
-    from socialroi.valuation.project import run_project
+    """Client-ready report of a project: HTML with charts, an Excel workbook, or Markdown (the same content)."""
+    from socialroi.cli.output import output_format, write_atomic
+    from socialroi.valuation.run import run_project
 
     loaded = _load(project, output)
-    run = run_project(loaded, seed=seed, draws=draws)
-    simulation = None
-    if loaded.sections.get("simulation", {}).get("assumptions"):
-        from socialroi.valuation.scenarios import simulate_project
-
-        simulation = simulate_project(run, n_draws=loaded.draws if draws is None else draws,
-                                      seed=loaded.seed if seed is None else seed)
-    if fmt == ReportFormat.html:
+    kind = output_format(fmt.value if fmt else None, output, tuple(f.value for f in ReportFormat), "html")
+    run = run_project(loaded, seed=seed, draws=draws, progress=_progress())
+    if kind == "html":
         from socialroi.valuation.report import build_html
 
-        write_atomic(output, build_html(run, simulation, locale=loaded.locale))
-    elif fmt == ReportFormat.markdown:
+        data: str | bytes = build_html(run)
+    elif kind == "markdown":
         from socialroi.cli.render import render, roi_report
 
-        write_atomic(output, render(roi_report(run), "markdown"))
+        data = render(roi_report(run, full=True), "markdown")
     else:
         import io
 
         from socialroi.valuation.workbook import build_workbook
 
         buffer = io.BytesIO()
-        build_workbook(run, simulation).save(buffer)
-        write_atomic(output, buffer.getvalue())
+        build_workbook(run).save(buffer)
+        data = buffer.getvalue()
+    _clear_progress()
+    for w in run.warnings:
+        print(f"warning: {one_line(w)}", file=sys.stderr)
+    write_atomic(output, data)
     print(f"wrote {output}", file=sys.stderr)
 
 
@@ -503,18 +525,19 @@ def init(
 
 @app.command()
 def demo(
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
     draws: DrawsOpt = None,
 ) -> None:
     """Run the bundled example company's project (known planted values) and show its ROI."""
+    _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.render import roi_report
     from socialroi.datasets import example_project
-    from socialroi.valuation.project import run_project
+    from socialroi.valuation.run import run_project
 
     loaded = _load(example_project(), output)
-    run = run_project(loaded, seed=seed, draws=draws)
+    run = run_project(loaded, seed=seed, draws=draws, progress=_progress())
     _emit(roi_report(run), fmt, output)
 
 

@@ -107,3 +107,28 @@ def _remove_orphans(folder: Path, name: str) -> None:
                 pass
         except (PermissionError, OverflowError, ValueError):
             continue
+
+
+EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".csv": "csv", ".md": "markdown",
+              ".markdown": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def output_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...], default: str) -> str:
+    """The format to write: ``--format`` when given, else the extension of ``--output``, else ``default``.
+
+    A ``--format`` that contradicts the file's extension (``-f html -o r.xlsx``) is refused, as is an extension
+    of a format this command does not write; an unknown extension (or none) takes the default.
+    """
+    ext = Path(output).suffix.lower() if output is not None else ""
+    implied = EXTENSIONS.get(ext)
+    if fmt is not None:
+        if implied is not None and implied != fmt:
+            raise InputError(f"--format {fmt} contradicts the file name (a {ext} file is {implied}); drop --format "
+                             "or change the --output name", file=str(output))
+        return fmt
+    if implied is None:
+        return default
+    if implied not in allowed:
+        raise InputError(f"this command does not write {implied} ({ext} file); give --format "
+                         f"{' or '.join(allowed)} or another --output name", file=str(output))
+    return implied

@@ -37,6 +37,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     csv: Any = None
+    document: Any = None  # a socialroi.valuation.document.Document: rendered by sections instead of facts/tables
+    number_format: Any = None  # how the document's numbers are written
 
 
 def money(value: float, currency: str) -> str:
@@ -95,9 +97,20 @@ def _rows(frame) -> tuple[list[str], list[list[str]], list[bool]]:
     return columns, rows, numeric
 
 
-def text_table(frame) -> str:
+def _document_rows(table, f) -> tuple[list[str], list[list[str]], list[bool]]:
+    """A document table's header, formatted cells and numeric flags (the units decide)."""
+    from socialroi.valuation.document import format_value
+
+    columns = [one_line(c) for c in table.frame.columns]
+    units = [table.unit(str(c)) for c in table.frame.columns]
+    rows = [[one_line(format_value(v, u, f)) for v, u in zip(r, units)]
+            for r in table.frame.itertuples(index=False, name=None)]
+    return columns, rows, [u not in ("text", "flag") for u in units]
+
+
+def text_table(frame, parts=None) -> str:
     """A plain aligned table (numbers right-aligned, thousands separated)."""
-    columns, rows, numeric = _rows(frame)
+    columns, rows, numeric = parts or _rows(frame)
     widths = [max([_width(c)] + [_width(r[i]) for r in rows]) for i, c in enumerate(columns)]
     lines = ["  ".join(_pad(c, w, n) for c, w, n in zip(columns, widths, numeric)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
@@ -105,9 +118,9 @@ def text_table(frame) -> str:
     return "\n".join(lines)
 
 
-def markdown_table(frame) -> str:
+def markdown_table(frame, parts=None) -> str:
     """A GitHub-flavoured Markdown table."""
-    columns, rows, numeric = _rows(frame)
+    columns, rows, numeric = parts or _rows(frame)
 
     lines = ["| " + " | ".join(markdown(c) for c in columns) + " |",
              "|" + "|".join("---:" if n else "---" for n in numeric) + "|"]
@@ -127,6 +140,8 @@ def render(report: Report, fmt: str) -> str:
         frame = report.csv.astype(object).map(spreadsheet)
         frame.columns = [spreadsheet(str(c)) for c in frame.columns]
         return frame.to_csv(index=False, lineterminator="\n")
+    if report.document is not None and fmt in ("markdown", "text"):
+        return render_document(report.document, fmt, report.number_format)
     if fmt == "markdown":
         parts = [f"# {markdown(report.title)}", ""]
         parts += [f"- **{markdown(label)}:** {markdown(value)}" for label, value in report.facts]
@@ -144,6 +159,36 @@ def render(report: Report, fmt: str) -> str:
     if report.warnings:
         parts += ["", "Warnings"] + [f"  ! {one_line(w)}" for w in report.warnings]
     return "\n".join(parts) + "\n"
+
+
+def render_document(doc, fmt: str, f) -> str:
+    """A :class:`~socialroi.valuation.document.Document` as terminal text or Markdown (tables in place of
+    charts), numbers written by ``f``."""
+    md = fmt == "markdown"
+    esc = markdown if md else one_line
+    out = [f"# {esc(doc.title)}" if md else esc(doc.title), "" if md else "=" * _width(esc(doc.title))]
+    out.append(esc(doc.subtitle))
+    for s in doc.sections:
+        out += ["", f"## {esc(s.title)}" if md else esc(s.title), "" if md else "-" * _width(esc(s.title))]
+        width = max((_width(one_line(x.label)) for x in s.facts), default=0)
+        for x in s.facts:
+            value = esc(x.value) + (f" ({esc(x.note)})" if x.note else "")
+            out.append(f"- **{esc(x.label)}:** {value}" if md else f"{_pad(one_line(x.label), width, False)}  {value}")
+        for p in s.paragraphs:
+            out += [esc(p)] if not md else [esc(p), ""]
+        for t in s.tables:
+            parts = _document_rows(t, f)
+            if t.title != s.title:
+                out += ["", f"### {esc(t.title)}" if md else esc(t.title)]
+            out.append("")
+            out.append((markdown_table(None, parts) if md else text_table(None, parts)) if parts[1] else
+                       ("_none_" if md else "(none)"))
+    if doc.warnings:
+        out += ["", "## Warnings" if md else "Warnings", ""]
+        out += [f"- {markdown(w)}" if md else f"  ! {one_line(w)}" for w in doc.warnings]
+    else:
+        out += ["", "## Warnings" if md else "Warnings", "", "No data-quality warnings."]
+    return "\n".join(line for line in out) + "\n"
 
 
 def traffic_report(result) -> Report:
@@ -180,44 +225,18 @@ def traffic_report(result) -> Report:
     )
 
 
-def roi_report(run) -> Report:
-    """Report of a :class:`~socialroi.valuation.project.ProjectRun`."""
-    roi = run.roi
-    cur = roi.currency
-    pct = f"{100 * roi.level:g}%"
-    hl, hh = roi.hard_roi_interval
-    bl, bh = roi.blended_roi_interval
-    nl, nh = roi.net_value_interval
-    title = f"Social ROI: {run.project.name}" + (f" ({run.project.period})" if run.project.period else "")
-    facts = [
-        ("Blended ROI", f"{percent(roi.blended_roi)}  ({pct} interval {percent(bl)} to {percent(bh)})"),
-        ("Hard ROI (direct only)", f"{percent(roi.hard_roi)}  ({pct} interval {percent(hl)} to {percent(hh)})"),
-        ("Total value", f"{money(roi.total_value, cur)} (hard {money(roi.hard_value, cur)})"),
-        ("Total cost", money(roi.total_cost, cur)),
-        ("Net value", f"{money(roi.net_value, cur)}  ({pct} interval {nl:,.2f} to {nh:,.2f})"),
-        ("Probability of loss", f"{100 * roi.probability_of_loss:.1f}% of {roi.costs.n_draws:,} draws have "
-                                "blended ROI below zero"),
-    ]
-    if run.traffic is not None:
-        d = run.traffic.diagnostics
-        facts.append(("Traffic click coverage", f"{100 * d['click_coverage']:.1f}%"))
-    components = roi.to_frame()[["label", "kind", "value", "lower", "upper", "share_of_value", "roi_points"]]
-    data = run.to_dict()
-    tables = [("Components", components), ("Costs by category", run.costs.by_category())]
-    if run.segments is not None:
-        tables += _segment_tables(run.segments, chosen_only=True)
-    if run.support is not None:
-        tables.append(("Support savings by method", run.support.to_frame()))
-    if run.attribution is not None:
-        tables.append(("Revenue by channel and attribution model", run.attribution.to_frame()))
-    return Report(
-        title=title,
-        facts=facts,
-        tables=tables,
-        warnings=list(run.warnings),
-        data=data,
-        csv=roi.to_frame(),
-    )
+def roi_report(run, *, full: bool = False) -> Report:
+    """Report of a :class:`~socialroi.valuation.run.ProjectRun`: the summary document (``full=False``, what
+    ``socialroi roi`` shows) or the whole client report (``full=True``, ``socialroi report -f markdown``)."""
+    from socialroi.valuation.document import run_document
+    from socialroi.valuation.report import NumberFormat
+
+    f = NumberFormat(run.project.locale, run.roi.currency, plain=True)
+    doc = run_document(run, f, full=full)
+    report = Report(title=doc.title, warnings=list(run.warnings), data=run.to_dict(), csv=run.roi.to_frame(),
+                    document=doc)
+    report.number_format = f
+    return report
 
 
 _LIFT_COLUMNS = ["outcome", "method", "estimate", "lower", "upper", "p_value", "n_engaged", "n_not_engaged", "evalue",
@@ -293,11 +312,12 @@ def support_report(analysis, project) -> Report:
         csv=analysis.to_frame())
 
 
-def simulation_report(rep, project) -> Report:
-    """Report of a :class:`~socialroi.valuation.scenarios.SimulationReport`."""
+def simulation_report(run) -> Report:
+    """Report of a run's :class:`~socialroi.valuation.scenarios.SimulationReport`, led by the run's headlines."""
     import pandas as pd
 
-    s = rep.summary
+    rep = run.simulation
+    s = rep.figures
     b, h, nv = s["blended_roi"], s["hard_roi"], s["net_value"]
     cur = rep.currency
     facts = [
@@ -308,6 +328,8 @@ def simulation_report(rep, project) -> Report:
         ("Net value", f"mean {money(nv['mean'], cur)}; P5 {nv['p5']:,.2f}, P95 {nv['p95']:,.2f}"),
         ("Probability ROI < 0", f"{100 * s['probability_roi_below_zero']:.1f}% (hard ROI: "
                                 f"{100 * s['probability_hard_roi_below_zero']:.1f}%)"),
+        ("Fitted model (point)", f"blended ROI {percent(run.fitted.blended_roi)}, probability of loss "
+                                 f"{100 * run.fitted.probability_of_loss:.1f}%"),
         ("Break-even cost", f"{money(rep.break_even['break_even_cost'], cur)} (cost now "
                             f"{money(rep.break_even['total_cost'], cur)})"),
     ]
@@ -326,8 +348,10 @@ def simulation_report(rep, project) -> Report:
     if rep.cashflow_table is not None:
         tables.append(("Cash flows (mean draws)", rep.cashflow_table))
     tables.append(("Assumptions", rep.levers.drop(columns=["description"])))
-    return Report(title=f"Scenario simulation: {project.name}", facts=facts, tables=tables, warnings=[],
-                  data=rep.to_dict(), csv=rep.scenarios)
+    data = {"headline": run.headline.to_dict(), "headlines": [x.to_dict() for x in run.headlines], **rep.to_dict(),
+            "warnings": list(run.warnings)}
+    return Report(title=f"Scenario simulation: {run.project.name}", facts=facts, tables=tables,
+                  warnings=list(run.warnings), data=data, csv=rep.scenarios)
 
 
 def attribution_report(result) -> Report:

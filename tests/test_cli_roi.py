@@ -17,7 +17,7 @@ def project(tmp_path):
 def test_text(run_cli, project):
     code, out, err = run_cli("roi", project)
     assert code == 0, err
-    for text in ("Blended ROI", "Hard ROI (direct only)", "Probability of loss", "Components", "Costs by category"):
+    for text in ("Blended ROI", "Hard ROI, direct only", "Probability of a loss", "Components", "Costs by category"):
         assert text in out
 
 

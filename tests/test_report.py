@@ -10,14 +10,13 @@ import pytest
 from socialroi.datasets import example_project
 from socialroi.valuation.project import run_project
 from socialroi.valuation.report import NumberFormat, build_html
-from socialroi.valuation.scenarios import simulate_project
 from socialroi.valuation.workbook import build_workbook, safe_text
 
 
 @pytest.fixture(scope="module")
 def example():
-    run = run_project(example_project(), draws=2000)
-    return run, simulate_project(run, n_draws=5000, seed=1)
+    run = run_project(example_project(), draws=2000)  # the example declares a simulation: the run carries it
+    return run, run.simulation
 
 
 class Svgs(HTMLParser):
@@ -44,11 +43,11 @@ class Svgs(HTMLParser):
 
 def test_html_is_self_contained_and_complete(example):
     run, sim = example
-    html = build_html(run, sim)
+    html = build_html(run)
     assert "<script" not in html.lower()
     assert not re.search(r"(src|href)=\"https?:", html) and "@import" not in html
-    for section in ("summary", "waterfall", "components", "traffic", "segments", "support", "leads", "funnel",
-                    "simulation", "warnings", "methodology"):
+    for section in ("summary", "components", "costs", "traffic", "segments", "support", "leads", "funnel",
+                    "simulation", "cashflows", "warnings", "methodology"):
         assert f'<section id="{section}"' in html
     for formula in ("ROI = (value − cost) / cost × 100", "replacement share × Σ", "Tornado"):
         assert formula in html
@@ -72,7 +71,7 @@ def test_locale_and_right_to_left_names(example, tmp_path):
     assert NumberFormat("nb", "NOK").money(-1234567.891) == "-1\u00a0234\u00a0567,89\u00a0NOK"
     assert NumberFormat("en", "USD").money(1234.5) == "1,234.50\u00a0USD"
     run, _ = example
-    html = build_html(run, None, locale="lv")
+    html = build_html(run, locale="lv")
     assert 'lang="lv"' in html and "\u00a0EUR" in html and ",50\u00a0EUR" in html or ",00\u00a0EUR" in html
     # Persian and Arabic keywords arrive in the top-keywords table, isolated for bidi rendering
     fa = [k for k in run.traffic.top_keywords["keyword"] if re.search("[\u0600-\u06ff]", k)]
@@ -84,12 +83,12 @@ def test_workbook_numbers_formats_and_formula_neutralisation(example, tmp_path):
     from openpyxl import load_workbook
 
     run, sim = example
-    wb = build_workbook(run, sim)
+    wb = build_workbook(run)
     path = tmp_path / "r.xlsx"
     wb.save(path)
     back = load_workbook(path)
-    assert {"Summary", "Components", "Costs", "Assumptions", "Top keywords", "Simulation", "Scenarios"} <= set(
-        back.sheetnames)
+    assert {"Summary", "Components", "Costs by category", "Cost ledger", "Assumptions", "Top keywords by value",
+            "Scenarios", "Tornado", "Cash flows", "By band and channel group", "Warnings"} <= set(back.sheetnames)
     summary = {r[0].value: r[1] for r in back["Summary"].iter_rows(min_row=2) if r[0].value and r[1].value is not None}
     assert isinstance(summary["Total cost"].value, (int, float)) and summary["Total cost"].data_type == "n"
     assert summary["Total cost"].value == pytest.approx(run.roi.total_cost)
@@ -113,7 +112,7 @@ def test_hostile_keyword_stays_text_in_the_workbook(tmp_path):
                                      '[costs]\nledger = "costs.csv"\n')
     wb = build_workbook(run_project(tmp_path / "p.toml"))
     wb.save(tmp_path / "r.xlsx")
-    cells = [c for row in load_workbook(tmp_path / "r.xlsx")["Top keywords"].iter_rows() for c in row]
+    cells = [c for row in load_workbook(tmp_path / "r.xlsx")["Top keywords by value"].iter_rows() for c in row]
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert all(c.data_type != "f" for c in cells)
     assert any(t.startswith("'=HYPERLINK") for t in texts) and any(t.startswith("'@SUM") for t in texts)
@@ -130,7 +129,7 @@ def test_report_renders_in_a_real_browser(example, tmp_path):
         pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium)")
     run, sim = example
     page = tmp_path / "report.html"
-    page.write_text(build_html(run, sim, locale="nb"), encoding="utf-8")
+    page.write_text(build_html(run, locale="nb"), encoding="utf-8")
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
              "--disable-background-networking", "--disable-component-update", "--disable-sync",
              f"--user-data-dir={tmp_path / 'profile'}"]
@@ -154,7 +153,7 @@ def test_workbook_opens_in_libreoffice(example, tmp_path):
     if not office:
         pytest.skip("LibreOffice is not installed here")
     run, sim = example
-    build_workbook(run, sim).save(tmp_path / "r.xlsx")
+    build_workbook(run).save(tmp_path / "r.xlsx")
     done = subprocess.run([office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
                            str(tmp_path / "r.xlsx")], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0 and (tmp_path / "r.csv").exists()

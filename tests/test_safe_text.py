@@ -78,10 +78,12 @@ def test_workbook_takes_control_characters_and_formulas(tmp_path):
     import openpyxl
     import pandas as pd
 
-    from socialroi.valuation.workbook import _sheet
+    from socialroi.valuation.document import Table
+    from socialroi.valuation.workbook import _write_table
 
     wb = openpyxl.Workbook()
-    _sheet(wb, "t", pd.DataFrame({"keyword": ["a\x01b", "=1+1", "ok\x1b"], "v": [1.0, 2.0, 3.0]}))
+    _write_table(wb.create_sheet("t"), Table("t", pd.DataFrame({"keyword": ["a\x01b", "=1+1", "ok\x1b"],
+                                                                 "v": [1.0, 2.0, 3.0]})))
     path = tmp_path / "w.xlsx"
     wb.save(path)  # openpyxl refuses control characters: this would raise IllegalCharacterError
     values = [c.value for c in openpyxl.load_workbook(path)["t"]["A"]]

@@ -31,7 +31,7 @@ import numpy as np
 from socialroi.models.distributions import Distribution, DistributionError, sample
 from socialroi.valuation.costs import line_keys
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import rng_for
+from socialroi.valuation.estimate import DEFAULT_LEVEL, rng_for
 from socialroi.valuation.segments import annuity
 
 SHARES = {"traffic.replacement_share", "support.deflection.rate"}  # probabilities: support must be in [0, 1]
@@ -234,12 +234,15 @@ class Simulation:
     def hard_roi(self) -> np.ndarray:
         return (self.value_hard - self.cost) / self.cost * 100
 
-    def summary(self) -> dict[str, Any]:
-        """Mean, P5, P50, P95 of blended and hard ROI (percent) and net value; probability of loss."""
+    def figures(self, level: float = DEFAULT_LEVEL) -> dict[str, Any]:
+        """Mean, P5, P50, P95 and the equal-tailed interval at ``level`` (``lower``, ``upper``) of blended and
+        hard ROI (percent) and net value; probability of loss."""
         out: dict[str, Any] = {}
+        tail = (1 - level) / 2
         for key, x in (("blended_roi", self.blended_roi), ("hard_roi", self.hard_roi), ("net_value", self.net)):
-            q = np.quantile(x, [0.05, 0.5, 0.95])
-            out[key] = {"mean": float(x.mean()), "p5": float(q[0]), "p50": float(q[1]), "p95": float(q[2])}
+            q = np.quantile(x, [0.05, 0.5, 0.95, tail, 1 - tail])
+            out[key] = {"mean": float(x.mean()), "p5": float(q[0]), "p50": float(q[1]), "p95": float(q[2]),
+                        "lower": float(q[3]), "upper": float(q[4])}
         out["probability_roi_below_zero"] = float(np.mean(self.blended_roi < 0))
         out["probability_hard_roi_below_zero"] = float(np.mean(self.hard_roi < 0))
         return out
@@ -454,7 +457,7 @@ def cashflows(sim: Simulation, *, years: float, frequency: str, discount_rate: f
 class SimulationReport:
     """Everything ``socialroi simulate`` reports (see the module docstring)."""
 
-    summary: Mapping[str, Any]
+    figures: Mapping[str, Any]
     break_even: Mapping[str, Any]
     tornado: Any
     base_roi: float
@@ -470,7 +473,7 @@ class SimulationReport:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
-        out = {"draws": self.n_draws, "seed": self.seed, "currency": self.currency, "summary": dict(self.summary),
+        out = {"draws": self.n_draws, "seed": self.seed, "currency": self.currency, "summary": dict(self.figures),
                "break_even": dict(self.break_even), "base_blended_roi_percent": self.base_roi,
                "tornado": self.tornado.to_dict(orient="records"),
                "importance": self.importance.to_dict(orient="records"),
@@ -480,8 +483,32 @@ class SimulationReport:
             out["cashflows"] = {**self.cashflow_summary, "table": self.cashflow_table.to_dict(orient="records")}
         return out
 
+    def to_frame(self):
+        """One row per scenario (the base case first): mean, P5, P50, P95 of blended ROI (percent), probability of
+        loss, mean net value and mean hard ROI."""
+        return self.scenarios.copy()
 
-def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], None] | None = None) -> SimulationReport:
+    def summary(self) -> str:
+        """Printable lines: the blended ROI distribution, probability of loss, break-even and NPV."""
+        b, cur = self.figures["blended_roi"], self.currency
+        lines = [f"{self.n_draws:,} draws (seed {self.seed}): blended ROI mean {b['mean']:,.1f}%, P5 {b['p5']:,.1f}%, "
+                 f"P50 {b['p50']:,.1f}%, P95 {b['p95']:,.1f}%",
+                 f"Probability the blended ROI is negative: {100 * self.figures['probability_roi_below_zero']:.1f}%",
+                 f"Break-even cost {self.break_even['break_even_cost']:,.2f} {cur} (cost now "
+                 f"{self.break_even['total_cost']:,.2f} {cur})"]
+        if self.cashflow_summary:
+            c = self.cashflow_summary
+            lines.append(f"NPV mean {c['npv_mean']:,.2f} {cur}; P5 {c['npv_p5']:,.2f}, P95 {c['npv_p95']:,.2f}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from socialroi.valuation.notebook import html_block
+
+        return html_block("Scenario simulation", self.summary(), self.to_frame())
+
+
+def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], None] | None = None,
+                     level: float = DEFAULT_LEVEL) -> SimulationReport:
     """Run the project's simulation: base assumptions, each named scenario, sensitivity and cash flows."""
     import pandas as pd
 
@@ -519,13 +546,13 @@ def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], 
                             ("fixed" if k in canon.fixed else "base"),
                             "value": canon.fixed.get(k, v.base), "description": v.description}
                            for k, v in model.levers.items() if not v.description.startswith("alias of")])
-    return SimulationReport(sim.summary(), break_even(model, base), torn, roi0, importance(sim),
+    return SimulationReport(sim.figures(level), break_even(model, base), torn, roi0, importance(sim),
                             pd.DataFrame(rows), table, summary, n_draws, seed, run.roi.currency, levers,
                             sim.blended_roi[:100_000].copy())
 
 
 def _row(sim: Simulation) -> dict[str, float]:
-    s = sim.summary()
+    s = sim.figures()
     return {"roi_mean": s["blended_roi"]["mean"], "roi_p5": s["blended_roi"]["p5"], "roi_p50": s["blended_roi"]["p50"],
             "roi_p95": s["blended_roi"]["p95"], "probability_of_loss": s["probability_roi_below_zero"],
             "net_value_mean": s["net_value"]["mean"], "hard_roi_mean": s["hard_roi"]["mean"]}

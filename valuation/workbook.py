@@ -1,7 +1,13 @@
 """The Excel workbook for finance: numbers stored as numbers with formats, formula injection neutralised.
 
-Sheets: Summary, Components, Costs, Assumptions, and, when present, Top
-keywords, Segment lifts, Support, Attribution, Simulation and Scenarios.
+It renders the run's document (:func:`socialroi.valuation.document.run_document`,
+the same one the HTML and Markdown reports render): a Summary sheet with
+every model's headline side by side, then one sheet per table of the
+document, then the cost ledger, the components' assumptions and the
+warnings. ROI is stored as a fraction with a percent format (``1.876`` shows
+as ``187.6%``); money with ``#,##0.00``. The Summary recomputes the fitted
+model's blended ROI from its total value and cost with a live formula.
+
 Any text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or
 carriage return) gets a leading apostrophe, so a hostile keyword or name
 from input data can never become a formula.
@@ -17,6 +23,8 @@ from socialroi.valuation.safe_text import spreadsheet
 MONEY = "#,##0.00"
 PERCENT = "0.0%"
 RATIO = "0.0000"
+FORMATS = {"money": MONEY, "percent": PERCENT, "share": PERCENT, "count": "#,##0", "ratio": RATIO,
+           "number": "#,##0.00", "p": "0.000"}
 
 
 def safe_text(value: str) -> str:
@@ -24,87 +32,134 @@ def safe_text(value: str) -> str:
     return spreadsheet(value)
 
 
-def _cell(value: Any):
+def _cell(value: Any, unit: str = "") -> Any:
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, bool):
+        return "yes" if value else ""
     if isinstance(value, str):
         return safe_text(value)
     if isinstance(value, (list, tuple, dict)):
         return safe_text(str(value))
+    if unit == "percent" and isinstance(value, (int, float)):
+        return value / 100  # percent points -> a fraction shown with a percent format
     return value
 
 
-def _sheet(wb, title: str, frame, formats: dict[str, str] | None = None) -> None:
+def _sheet_name(title: str, taken: set[str]) -> str:
+    base = title.split(" (")[0].split(":")[0].strip()
+    for ch in "[]:*?/\\":
+        base = base.replace(ch, " ")
+    base = base[:31] or "Sheet"
+    name, i = base, 2
+    while name.lower() in taken:
+        name = f"{base[:28]} {i}"
+        i += 1
+    taken.add(name.lower())
+    return name
+
+
+def _write_table(ws, table, start_row: int = 1) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    cols = [str(c) for c in table.frame.columns]
+    units = [table.unit(c) for c in cols]
+    for j, c in enumerate(cols, start=1):
+        cell = ws.cell(start_row, j, _cell(c))
+        cell.font = Font(bold=True)
+        if units[j - 1] not in ("text", "flag"):
+            cell.alignment = Alignment(horizontal="right")
+    for i, row in enumerate(table.frame.itertuples(index=False, name=None), start=start_row + 1):
+        for j, (v, u) in enumerate(zip(row, units), start=1):
+            cell = ws.cell(i, j, _cell(v, u))
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool) and u in FORMATS:
+                cell.number_format = FORMATS[u]
+    for j, c in enumerate(cols, start=1):
+        longest = max([len(c)] + [len(str(ws.cell(i, j).value or "")) for i in range(start_row + 1, ws.max_row + 1)])
+        ws.column_dimensions[ws.cell(1, j).column_letter].width = min(60, max(10, longest + 2))
+
+
+def _summary(wb, run, doc) -> None:
     from openpyxl.styles import Font
 
-    ws = wb.create_sheet(title)
-    cols = [str(c) for c in frame.columns]
-    ws.append([_cell(c) for c in cols])
+    ws = wb.create_sheet("Summary")
+    heads = run.headlines
+    ws.append(["Figure", *[h.model for h in heads]])
     for c in ws[1]:
         c.font = Font(bold=True)
-    for row in frame.itertuples(index=False, name=None):
-        ws.append([_cell(v) for v in row])
-    for j, col in enumerate(cols, start=1):
-        fmt = (formats or {}).get(col)
-        if fmt is None and frame[frame.columns[j - 1]].dtype.kind == "f":
-            fmt = MONEY
-        if fmt:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-                    cell.number_format = fmt
-        ws.column_dimensions[ws.cell(1, j).column_letter].width = min(45, max(12, len(col) + 2))
-    ws.freeze_panes = "A2"
+    rows = [("Blended ROI", "blended_roi", PERCENT), ("Blended ROI, lower", ("blended_roi_interval", 0), PERCENT),
+            ("Blended ROI, upper", ("blended_roi_interval", 1), PERCENT), ("Hard ROI", "hard_roi", PERCENT),
+            ("Hard ROI, lower", ("hard_roi_interval", 0), PERCENT), ("Hard ROI, upper", ("hard_roi_interval", 1),
+                                                                      PERCENT),
+            ("Net value", "net_value", MONEY), ("Net value, lower", ("net_value_interval", 0), MONEY),
+            ("Net value, upper", ("net_value_interval", 1), MONEY),
+            ("Probability of loss", "probability_of_loss", PERCENT), ("Draws", "n_draws", "#,##0")]
+    for label, key, fmt in rows:
+        values = [getattr(h, key) if isinstance(key, str) else getattr(h, key[0])[key[1]] for h in heads]
+        if fmt == PERCENT and "Probability" not in label:
+            values = [v / 100 for v in values]
+        ws.append([label, *values])
+        for cell in ws[ws.max_row][1:]:
+            cell.number_format = fmt
+    roi = run.roi
+    ws.append([])
+    ws.append(["Fitted model", "value"])
+    ws[ws.max_row][0].font = Font(bold=True)
+    for label, value in (("Total value", roi.total_value), ("Hard value", roi.hard_value),
+                         ("Total cost", roi.total_cost)):
+        ws.append([label, value])
+        ws[ws.max_row][1].number_format = MONEY
+    r = ws.max_row  # total cost row; total value two rows above
+    ws.append(["Blended ROI (fitted model, point), recomputed", f"=(B{r - 2}-B{r})/B{r}"])
+    ws[ws.max_row][1].number_format = PERCENT
+    ws.append([])
+    ws.append(["Currency", roi.currency])
+    ws.append(["Headline", f"{run.headline.model} ({run.headline.statistic})"])
+    for s in doc.sections:
+        if s.id == "summary" or not s.facts:
+            continue
+        ws.append([])
+        ws.append([safe_text(s.title)])
+        ws[ws.max_row][0].font = Font(bold=True)
+        for x in s.facts:
+            ws.append([safe_text(x.label), safe_text(x.value), safe_text(x.note)])
+    ws.column_dimensions["A"].width = 48
+    for col in "BCD":
+        ws.column_dimensions[col].width = 22
 
 
-def build_workbook(run, simulation=None):
-    """An :class:`openpyxl.Workbook` of the run (and simulation)."""
+def build_workbook(run):
+    """An :class:`openpyxl.Workbook` of the run (see the module docstring)."""
     import pandas as pd
     from openpyxl import Workbook
 
+    from socialroi.valuation.document import Table, assumption_text, run_document
+    from socialroi.valuation.report import NumberFormat
+
+    f = NumberFormat("en", run.roi.currency, plain=True)
+    doc = run_document(run, f, full=True)
     wb = Workbook()
     wb.remove(wb.active)
-    roi = run.roi
-    summary = pd.DataFrame([
-        ("Blended ROI", roi.blended_roi / 100), ("Blended ROI, lower", roi.blended_roi_interval[0] / 100),
-        ("Blended ROI, upper", roi.blended_roi_interval[1] / 100), ("Hard ROI", roi.hard_roi / 100),
-        ("Total value", roi.total_value), ("Hard value", roi.hard_value), ("Total cost", roi.total_cost),
-        ("Net value", roi.net_value), ("Probability of loss", roi.probability_of_loss),
-    ], columns=["figure", "value"])
-    _sheet(wb, "Summary", summary)
-    ws = wb["Summary"]
-    for r in range(2, ws.max_row + 1):
-        label = ws.cell(r, 1).value
-        ws.cell(r, 2).number_format = PERCENT if "ROI" in label or "Probability" in label else MONEY
-    ws.cell(ws.max_row + 2, 1, f"Currency: {roi.currency}")
-    comps = roi.to_frame()
-    _sheet(wb, "Components", comps, {"share_of_value": PERCENT, "roi_points": "0.0"})
-    _sheet(wb, "Costs", run.costs.lines, {"hours": "0.0"})
-    _sheet(wb, "Costs by category", run.costs.by_category(), {"share": PERCENT, "lines": "0"})
-    rows = [("project", k, str(v)) for k, v in (("name", run.project.name), ("currency", run.project.currency),
-                                               ("period", run.project.period), ("seed", run.project.seed),
-                                               ("draws", run.project.draws))]
-    for c in roi.components:
-        rows += [(c.component, k, v if isinstance(v, (int, float)) else str(v)) for k, v in c.assumptions.items()]
-    _sheet(wb, "Assumptions", pd.DataFrame(rows, columns=["component", "assumption", "value"]), {"value": "General"})
-    if run.traffic is not None:
-        _sheet(wb, "Top keywords", run.traffic.top_keywords, {"clicks": "#,##0"})
-    if getattr(run, "segments", None) is not None and len(run.segments.effects):
-        _sheet(wb, "Segment lifts", run.segments.effects, {c: RATIO for c in ("estimate", "lower", "upper", "se",
-                                                                               "p_value", "ratio", "evalue")})
-    if getattr(run, "support", None) is not None:
-        _sheet(wb, "Support", run.support.to_frame())
-    if getattr(run, "attribution", None) is not None:
-        _sheet(wb, "Attribution", run.attribution.to_frame(), {"markov_removal_effect": RATIO})
-    if simulation is not None:
-        s = simulation.summary
-        sim = pd.DataFrame([(k, v["mean"], v["p5"], v["p50"], v["p95"]) for k, v in s.items() if isinstance(v, dict)],
-                           columns=["figure", "mean", "p5", "p50", "p95"])
-        _sheet(wb, "Simulation", sim)
-        _sheet(wb, "Scenarios", simulation.scenarios, {"probability_of_loss": PERCENT})
-        _sheet(wb, "Tornado", simulation.tornado)
-        _sheet(wb, "Simulation assumptions", simulation.levers)
-    _sheet(wb, "Warnings", pd.DataFrame({"warning": list(run.warnings) or ["No data-quality warnings."]}))
-    wb["Warnings"].column_dimensions["A"].width = 120
+    _summary(wb, run, doc)
+    taken = {"summary"}
+    tables = [t for s in doc.sections for t in s.tables]
+    lines = run.costs.lines
+    tables.append(Table("Cost ledger", lines, {"amount": "money", "low": "money", "high": "money", "hours": "number",
+                                               "hourly_rate": "money"}))
+    rows = [("project", k, v) for k, v in (("name", run.project.name), ("currency", run.project.currency),
+                                           ("period", run.project.period), ("seed", run.project.seed),
+                                           ("draws", run.roi.costs.n_draws))]
+    for c in run.roi.components:
+        rows += [(c.label, k.replace("_", " "), v if isinstance(v, (int, float)) and not isinstance(v, bool) else
+                  assumption_text(v, f)) for k, v in c.assumptions.items()]
+    tables.append(Table("Assumptions", pd.DataFrame(rows, columns=["Component", "Assumption", "Value"]),
+                        {"Value": "number"}))
+    tables.append(Table("Warnings", pd.DataFrame({"Warning": list(doc.warnings) or ["No data-quality warnings."]})))
+    for t in tables:
+        ws = wb.create_sheet(_sheet_name(t.title, taken))
+        _write_table(ws, t)
+        ws.freeze_panes = "A2"
     return wb
+

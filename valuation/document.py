@@ -1,0 +1,408 @@
+"""What a project's report says, independent of its format.
+
+:func:`run_document` turns a :class:`~socialroi.valuation.run.ProjectRun`
+into sections of facts, tables (raw numbers with a unit per column) and
+chart specifications. The terminal, Markdown, HTML and workbook renderers
+all render this one document, so a figure cannot differ between them; only
+charts are HTML's own (Markdown and the terminal show the same numbers as
+tables).
+
+Units of table columns (:data:`UNITS`): ``money`` (the run's currency),
+``percent`` (percent points, as ROI), ``share`` (a fraction shown as a
+percentage), ``count``, ``ratio`` (four decimals), ``number`` (two
+decimals), ``p`` (a p-value), ``flag`` (yes or blank), ``text``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+UNITS = ("money", "percent", "share", "count", "ratio", "number", "p", "flag", "text")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of the document: a DataFrame with human column names and the unit of each column."""
+
+    title: str
+    frame: Any
+    units: Mapping[str, str] = field(default_factory=dict)
+
+    def unit(self, column: str) -> str:
+        """The column's unit (``text`` for text columns without one, ``number`` for numbers)."""
+        if column in self.units:
+            return self.units[column]
+        return "number" if self.frame[column].dtype.kind in "iuf" else "text"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart specification: ``kind`` is a function of :mod:`socialroi.valuation.charts`; ``unit`` the axis's."""
+
+    kind: str
+    title: str
+    data: Any
+    unit: str = "money"
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A headline figure: label, formatted value, and a note (interval, source)."""
+
+    label: str
+    value: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report."""
+
+    id: str
+    title: str
+    facts: tuple[Fact, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    tables: tuple[Table, ...] = ()
+    paragraphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """The whole report: title, subtitle, sections and warnings."""
+
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+    warnings: tuple[str, ...]
+
+
+def format_value(value: Any, unit: str, f) -> str:
+    """One cell as text in ``unit`` with the number format ``f`` (:class:`~socialroi.valuation.report.NumberFormat`);
+    the one place a table cell is formatted."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if unit == "flag" or isinstance(value, bool):
+        return "yes" if value else ""
+    if not isinstance(value, (int, float)):
+        return str(value)
+    digits = {"money": 2, "percent": 1, "count": 0, "ratio": 4, "number": 2}.get(unit)
+    if unit == "share":
+        return f.share(value)
+    if unit == "p":
+        return "<0.001" if value < 0.001 else f.number(value, 3)
+    if digits is None:
+        return str(value)
+    return f.number(value, digits)
+
+
+def _pair(f, lo: float, hi: float, fmt: Callable[[float], str]) -> str:
+    return f"{fmt(lo)} {f.to} {fmt(hi)}"
+
+
+def _headline_facts(run, f) -> tuple[Fact, ...]:
+    out = []
+    for h in run.headlines:
+        pct = f"{100 * h.level:g}\u00a0%" if f.spaced else f"{100 * h.level:g}%"
+        name = f"{h.model}, {h.statistic}"
+        out += [
+            Fact(f"Blended ROI ({h.model})", f.percent(h.blended_roi),
+                 f"{name}; {pct} interval {_pair(f, *h.blended_roi_interval, f.percent)}"),
+            Fact(f"Hard ROI, direct only ({h.model})", f.percent(h.hard_roi),
+                 f"{pct} interval {_pair(f, *h.hard_roi_interval, f.percent)}"),
+            Fact(f"Net value ({h.model})", f.money(h.net_value),
+                 f"{pct} interval {_pair(f, *h.net_value_interval, f.money)}"),
+            Fact(f"Probability of a loss ({h.model})", f.share(h.probability_of_loss),
+                 f"share of {h.n_draws:,} draws with blended ROI below zero"),
+        ]
+    roi = run.roi
+    out.append(Fact("Total value and cost (fitted model)", f.money(roi.total_value),
+                    f"hard {f.money(roi.hard_value)}; cost {f.money(roi.total_cost)}"))
+    return tuple(out)
+
+
+def assumption_text(value: Any, f) -> str:
+    """An assumption as a person writes it: numbers formatted, lists joined, mappings as ``key: value``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f.number(value, 4).rstrip("0").rstrip(f.decimal) if value != int(value) else f.number(value, 0)
+    if isinstance(value, int):
+        return f.number(value, 0)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {assumption_text(v, f)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(assumption_text(v, f) for v in value)
+    return str(value)
+
+
+def _components(run, f, full: bool) -> Section:
+    import pandas as pd
+
+    roi = run.roi
+    comps = sorted(roi.components, key=lambda c: -c.point)
+    rows = [{"Component": c.label, "Kind": c.kind, "Value": c.point, "Lower": c.interval[0], "Upper": c.interval[1],
+             "Share of value": c.point / roi.total_value if roi.total_value else float("nan"),
+             "ROI points": c.point / roi.total_cost * 100} for c in comps]
+    lo, hi = roi.costs.interval
+    rows.append({"Component": "Costs", "Kind": "cost", "Value": -roi.total_cost, "Lower": -hi, "Upper": -lo,
+                 "Share of value": float("nan"), "ROI points": -100.0})
+    units = {"Value": "money", "Lower": "money", "Upper": "money", "Share of value": "share", "ROI points": "percent"}
+    tables = [Table("Components (fitted model)", pd.DataFrame(rows), units)]
+    if full:
+        methods = [{"Component": c.label, "Method": c.method,
+                    "Assumptions": "; ".join(f"{k.replace('_', ' ')} = {assumption_text(v, f)}"
+                                             for k, v in c.assumptions.items() if v not in (None, [], {}, ""))}
+                   for c in comps]
+        tables.append(Table("Methods and assumptions", pd.DataFrame(methods)))
+    steps = [(c.label, c.point, c.kind) for c in comps] + [("Costs", -roi.total_cost, "cost"),
+                                                            ("Net value", roi.net_value, "net")]
+    charts = (Chart("waterfall", f"Value waterfall: net {f.money(roi.net_value)}", steps),)
+    return Section("components", "Components", charts=charts, tables=tuple(tables))
+
+
+def _costs(run) -> Section:
+    c = run.costs.by_category().rename(columns={"category": "Category", "amount": "Amount", "share": "Share",
+                                                "lines": "Lines"})
+    return Section("costs", "Costs", tables=(Table("Costs by category", c, {"Amount": "money", "Share": "share",
+                                                                             "Lines": "count"}),))
+
+
+def _traffic(run, f) -> Section:
+    d = run.traffic.diagnostics
+    top = run.traffic.top_keywords.head(15)
+    frame = top[["keyword", "clicks", "cpc", "value"]].rename(columns={"keyword": "Keyword", "clicks": "Clicks",
+                                                                       "cpc": "CPC", "value": "Value"})
+    facts = (Fact("Click coverage", f.share(d["click_coverage"]), "of non-brand clicks have a CPC"),
+             Fact("Keyword coverage", f.share(d["keyword_coverage"]), "of non-brand keywords have a CPC"),
+             Fact("Brand clicks excluded", f.number(d["clicks_brand"], 0), f"{d['keywords_brand']:,} keywords"))
+    chart = Chart("bars", "Top keywords by value", [(str(r.keyword), float(r.value)) for r in top.itertuples()],
+                  options={"kind": "soft"})
+    return Section("traffic", "Traffic value", facts, (chart,),
+                   (Table("Top keywords by value", frame, {"Clicks": "count", "CPC": "money", "Value": "money"}),))
+
+
+_LIFT = {"outcome": "Outcome", "method": "Method", "estimate": "Estimate", "lower": "Lower", "upper": "Upper",
+         "p_value": "p-value", "n_engaged": "Engaged", "n_not_engaged": "Not engaged", "evalue": "E-value"}
+_COX = {"outcome": "Outcome", "hazard_ratio": "Hazard ratio", "hr_lower": "Lower", "hr_upper": "Upper",
+        "p_value": "p-value", "horizon": "Horizon", "survival_difference": "Survival difference",
+        "time_saved": "Time saved", "events": "Events", "evalue": "E-value"}
+
+
+def lift_scale(kinds, currency: str):
+    """Per row of a lift table: the factor that puts the effect in its unit, and the unit's name.
+
+    Binary outcomes are differences of proportions, shown in percentage points (x 100); amounts are in the
+    run's currency; counts and durations in their own units.
+    """
+    import numpy as np
+    import pandas as pd
+
+    kinds = pd.Series(kinds).astype(str).reset_index(drop=True)
+    scale = pd.Series(np.where(kinds == "binary", 100.0, 1.0))
+    unit = kinds.map(lambda k: "percentage points" if k == "binary" else
+                     currency if k.startswith("amount") else k)
+    return scale, unit
+
+
+def _segments(run, f, full: bool) -> Section:
+    seg = run.segments
+    eff = seg.effects
+    tables, charts, paragraphs = [], [], []
+    if len(eff):
+        lift = eff[eff["available"]]
+        if not full and seg.estimates:
+            methods = {e.assumptions.get("method") for e in seg.estimates if "method" in e.assumptions}
+            lift = lift[lift["method"].isin(methods)] if methods else lift
+        frame = lift[list(_LIFT)].rename(columns=_LIFT).reset_index(drop=True)
+        frame["Method"] = frame["Method"].str.replace("_", " ")
+        scale, unit = lift_scale(lift["kind"], run.roi.currency)
+        for c in ("Estimate", "Lower", "Upper"):
+            frame[c] = frame[c].to_numpy() * scale.to_numpy()
+        frame.insert(5, "Unit", unit.to_numpy())
+        tables.append(Table("Segment lifts (effect on the engaged)", frame,
+                            {"Estimate": "number", "Lower": "number", "Upper": "number", "p-value": "p",
+                             "Engaged": "count", "Not engaged": "count", "E-value": "number"}))
+        available = eff[eff["available"]]
+        scale, unit = lift_scale(available["kind"], run.roi.currency)
+        marked = available.assign(_k=scale.to_numpy(), _u=unit.to_numpy())
+        for outcome, g in marked.groupby("outcome", sort=False):
+            k, u = float(g["_k"].iloc[0]), str(g["_u"].iloc[0])
+            charts.append(Chart("forest", f"Segment lift: {outcome} ({u}; effect on the engaged, 95% intervals)",
+                                [(r.method.replace("_", " "), k * r.estimate, k * r.lower, k * r.upper)
+                                 for r in g.itertuples()], unit="number"))
+    if len(seg.durations):
+        d = seg.durations[list(_COX)].rename(columns=_COX)
+        tables.append(Table("Time-to-event outcomes (Cox model)", d,
+                            {"Hazard ratio": "ratio", "Lower": "ratio", "Upper": "ratio", "p-value": "p",
+                             "Survival difference": "ratio", "Events": "count", "E-value": "number"}))
+    bal = seg.balance
+    if len(bal):
+        paragraphs.append(f"{len(bal)} covariate columns; largest standardised difference "
+                          f"{f.number(bal['smd_before'].abs().max(), 3)} before and "
+                          f"{f.number(bal['smd_after'].abs().max(), 3)} after weighting; "
+                          f"{int(bal['imbalanced'].sum())} above 0.1 after weighting.")
+    return Section("segments", "Segment lifts (effect on the engaged)", charts=tuple(charts), tables=tuple(tables),
+                   paragraphs=tuple(paragraphs))
+
+
+def _support(run) -> Section:
+    t = run.support.to_frame()
+    frame = t.rename(columns={"method": "Method", "kind": "Kind", "tickets": "Tickets",
+                              "cost_per_ticket": "Cost per ticket", "saving": "Saving", "lower": "Lower",
+                              "upper": "Upper", "counted": "Counted"})
+    frame["Method"] = frame["Method"].str.replace("_", " ")
+    chart = Chart("bars", "Support savings by method", [(r.Method, float(r.Saving)) for r in frame.itertuples()],
+                  options={"kind": "soft"})
+    return Section("support", "Support savings by method", charts=(chart,), tables=(Table(
+        "Support savings by method", frame, {"Tickets": "count", "Cost per ticket": "money", "Saving": "money",
+                                             "Lower": "money", "Upper": "money", "Counted": "flag"}),))
+
+
+def _attribution(run) -> Section:
+    att = run.attribution
+    by_model = att.estimate.diagnostics["social_credit_by_model"]
+    chart = Chart("bars", "Social revenue by attribution model",
+                  [(m.replace("_", " "), v) for m, v in by_model.items()], options={"kind": "hard"})
+    frame = att.to_frame()
+    units = {c: ("money" if frame[c].dtype.kind == "f" else "text") for c in frame.columns}
+    units.update({c: "ratio" for c in frame.columns if "removal" in c or "share" in c})
+    return Section("attribution", "Attribution compared across models", charts=(chart,),
+                   tables=(Table("Revenue by channel and attribution model", frame, units),))
+
+
+def _leads(run) -> Section:
+    lr = run.leads
+    bands = lr.bands[["band", "group", "leads", "conversion_rate", "median_days_to_convert", "value_per_lead"]].rename(
+        columns={"band": "Band", "group": "Group", "leads": "Leads", "conversion_rate": "Conversion",
+                 "median_days_to_convert": "Median days", "value_per_lead": "Value per lead"})
+    ch = lr.channels[["channel", "social", "leads", "cost_per_lead", "cost_per_converted_lead"]].rename(
+        columns={"channel": "Channel", "social": "Social", "leads": "Leads", "cost_per_lead": "Cost per lead",
+                 "cost_per_converted_lead": "Cost per converted lead"})
+    return Section("leads", "Lead score bands", tables=(
+        Table("By band and channel group", bands, {"Leads": "count", "Conversion": "share", "Median days": "count",
+                                                   "Value per lead": "money"}),
+        Table("By channel", ch, {"Social": "flag", "Leads": "count", "Cost per lead": "money",
+                                 "Cost per converted lead": "money"})))
+
+
+def _funnel(run) -> Section:
+    fr = run.funnel
+    b = fr.bottlenecks.rename(columns={"channel": "Channel", "period": "Period",
+                                       "vs_previous_period_stage": "Bottleneck vs previous period",
+                                       "conversion_change": "Change", "vs_other_channels_stage":
+                                       "Bottleneck vs other channels", "conversion_vs_others": "Gap"})
+    tables = [Table("Bottleneck per channel (latest period)", b, {"Change": "share", "Gap": "share"})]
+    charts = []
+    if fr.micro is not None:
+        m = fr.micro[["action", "value_per_action", "value_lower", "value_upper", "p_value"]].rename(
+            columns={"action": "Action", "value_per_action": "Value per action", "value_lower": "Lower",
+                     "value_upper": "Upper", "p_value": "p-value"})
+        tables.append(Table("Value of one micro action (Poisson GLM, average marginal effect)", m,
+                            {"Value per action": "money", "Lower": "money", "Upper": "money", "p-value": "p"}))
+        charts.append(Chart("bars", "Value of one micro action", [(r.action, float(r.value_per_action))
+                                                                   for r in fr.micro.itertuples()],
+                            options={"kind": "soft"}))
+    return Section("funnel", "Funnel", charts=tuple(charts), tables=tuple(tables))
+
+
+def _simulation(run, f, full: bool) -> Section:
+    import pandas as pd
+
+    sim = run.simulation
+    s = sim.figures["blended_roi"]
+    be = sim.break_even
+    facts = [Fact("Draws", f"{sim.n_draws:,}", f"seed {sim.seed}"),
+             Fact("Blended ROI distribution", f"mean {f.percent(s['mean'])}",
+                  f"P5 {f.percent(s['p5'])}, P50 {f.percent(s['p50'])}, P95 {f.percent(s['p95'])}"),
+             Fact("Probability of a loss", f.share(sim.figures["probability_roi_below_zero"]),
+                  f"hard ROI: {f.share(sim.figures['probability_hard_roi_below_zero'])}"),
+             Fact("Break-even cost", f.money(be["break_even_cost"]), f"cost now {f.money(be['total_cost'])}")]
+    scen = sim.scenarios.rename(columns={"scenario": "Scenario", "roi_mean": "Mean ROI", "roi_p5": "P5",
+                                         "roi_p50": "P50", "roi_p95": "P95", "probability_of_loss": "P(loss)",
+                                         "net_value_mean": "Mean net value", "hard_roi_mean": "Mean hard ROI"})
+    tables = [Table("Scenarios (blended ROI, %)", scen, {"Mean ROI": "percent", "P5": "percent", "P50": "percent",
+                                                         "P95": "percent", "P(loss)": "share",
+                                                         "Mean net value": "money", "Mean hard ROI": "percent"})]
+    charts = []
+    if full:
+        torn = sim.tornado.rename(columns={"assumption": "Assumption", "base": "Base", "p10": "P10", "p90": "P90",
+                                           "roi_at_p10": "ROI at P10", "roi_at_p90": "ROI at P90", "swing": "Swing"})
+        tables.append(Table("Tornado: blended ROI (%) with each assumption at P10 and P90, others at base", torn,
+                            {"ROI at P10": "percent", "ROI at P90": "percent", "Swing": "percent"}))
+        imp = sim.importance.rename(columns={"assumption": "Assumption", "rank_correlation": "Rank correlation"})
+        tables.append(Table("Importance (rank correlation with blended ROI)", imp, {"Rank correlation": "ratio"}))
+        per = pd.DataFrame([{"Component": k, "Value": v["value"], "Needed for break-even": v["needed"]}
+                            for k, v in be["components"].items()])
+        tables.append(Table("Break-even by component (others at base)", per,
+                            {"Value": "money", "Needed for break-even": "money"}))
+        lev = sim.levers.rename(columns={"assumption": "Assumption", "base": "Base", "distribution": "Distribution",
+                                         "value": "Value", "description": "Description"})
+        tables.append(Table("Simulation assumptions", lev, {"Base": "number", "Value": "number"}))
+        charts = [Chart("histogram", f"Distribution of blended ROI ({sim.n_draws:,} draws)", sim.roi_sample,
+                        unit="percent"),
+                  Chart("tornado", "Tornado: blended ROI with each assumption at its P10 and P90",
+                        [(r.assumption, r.roi_at_p10, r.roi_at_p90) for r in sim.tornado.head(12).itertuples()],
+                        unit="percent", options={"base": sim.base_roi})]
+    return Section("simulation", "Scenario simulation", tuple(facts), tuple(charts), tuple(tables))
+
+
+def _cashflows(run, f, full: bool) -> Section:
+    sim = run.simulation
+    c = sim.cashflow_summary
+    facts = (Fact("NPV", f"mean {f.money(c['npv_mean'])}",
+                  f"P5 {f.money(c['npv_p5'])}, P95 {f.money(c['npv_p95'])}; probability below zero "
+                  f"{f.share(c['probability_npv_below_zero'])}"),
+             Fact("Payback", f"period {c['payback_period']} of {c['periods']}" if c["payback_period"] else
+                  f"not within {c['periods']} periods", f"{c['frequency']}s"))
+    tables = ()
+    if full:
+        t = sim.cashflow_table.rename(columns={"period": "Period", "value": "Value", "cost": "Cost", "net": "Net",
+                                               "discounted_net": "Discounted net", "cumulative_net": "Cumulative net"})
+        tables = (Table("Cash flows (mean draws)", t, {"Period": "count", **{k: "money" for k in t.columns
+                                                                              if k != "Period"}}),)
+    return Section("cashflows", "Cash flows, NPV and payback", facts, tables=tables)
+
+
+def _methodology(run) -> Section:
+    from socialroi.valuation.report import METHODOLOGY
+
+    used = ["roi", *[k for k in ("traffic", "traffic_imputed", "social_reach", "direct_revenue")
+                     if any(c.component == k for c in run.roi.components)]]
+    used += [k for k, part in (("segment", run.segments), ("support", run.support), ("leads", run.leads),
+                               ("funnel", run.funnel), ("simulation", run.simulation)) if part is not None]
+    return Section("methodology", "Methodology", paragraphs=tuple(f"{k.replace('_', ' ')}: {METHODOLOGY[k]}"
+                                                                   for k in used))
+
+
+def run_document(run, f, *, full: bool = True) -> Document:
+    """The report of a run as a :class:`Document`.
+
+    Parameters
+    ----------
+    run : ProjectRun
+    f : NumberFormat
+        How numbers are written (locale, currency).
+    full : bool
+        Every section (the client report) or the summary a terminal shows (``socialroi roi``): headline,
+        components, costs, lifts, support, attribution, scenarios, NPV and warnings.
+    """
+    p = run.project
+    sections = [Section("summary", "Executive summary", _headline_facts(run, f)), _components(run, f, full),
+                _costs(run)]
+    optional: list[tuple[Any, Callable[[], Section], bool]] = [
+        (run.traffic, lambda: _traffic(run, f), True), (run.segments, lambda: _segments(run, f, full), False),
+        (run.support, lambda: _support(run), False), (run.attribution, lambda: _attribution(run), False),
+        (run.leads, lambda: _leads(run), True), (run.funnel, lambda: _funnel(run), True),
+        (run.simulation, lambda: _simulation(run, f, full), False),
+        (run.simulation is not None and run.simulation.cashflow_summary or None, lambda: _cashflows(run, f, full),
+         False)]
+    sections += [build() for part, build, full_only in optional if part is not None and (full or not full_only)]
+    if full:
+        sections.append(_methodology(run))
+    subtitle = " · ".join(x for x in (p.period, p.currency, f"{run.roi.costs.n_draws:,} draws") if x)
+    return Document(f"Social ROI: {p.name}", subtitle, tuple(sections), tuple(run.warnings))
