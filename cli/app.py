@@ -485,27 +485,64 @@ def report(
     loaded = _load(project, output)
     kind = output_format(fmt.value if fmt else None, output, tuple(f.value for f in ReportFormat), "html")
     run = run_project(loaded, seed=seed, draws=draws, progress=_progress())
-    if kind == "html":
-        from socialroi.valuation.report import build_html
+    from socialroi.valuation.api import render_report
 
-        data: str | bytes = build_html(run)
-    elif kind == "markdown":
-        from socialroi.cli.render import render, roi_report
-
-        data = render(roi_report(run, full=True), "markdown")
-    else:
-        import io
-
-        from socialroi.valuation.workbook import build_workbook
-
-        buffer = io.BytesIO()
-        build_workbook(run).save(buffer)
-        data = buffer.getvalue()
+    data = render_report(run, kind)
     _clear_progress()
     for w in run.warnings:
         print(f"warning: {one_line(w)}", file=sys.stderr)
     write_atomic(output, data)
     print(f"wrote {output}", file=sys.stderr)
+
+
+class SchemaFormat(str, Enum):
+    """What ``socialroi schema`` prints."""
+
+    json = "json"
+    markdown = "markdown"
+    template = "template"
+
+
+@app.command()
+def schema(
+    fmt: Annotated[SchemaFormat, typer.Option("--format", "-f", help="json: the JSON Schema of project.toml (for "
+                                              "editors); markdown: the key tables of the README; template: the "
+                                              "project.toml that init writes.")] = SchemaFormat.json,
+    output: OutputOpt = None,
+) -> None:
+    """The project file's schema: every section and key, its type, default, unit, allowed values and meaning."""
+    import json
+
+    from socialroi.cli.output import write_atomic
+    from socialroi.valuation import schema as project_schema
+
+    if fmt == SchemaFormat.json:
+        text = json.dumps(project_schema.json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    elif fmt == SchemaFormat.markdown:
+        text = project_schema.markdown_tables()
+    else:
+        text = project_schema.template()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from socialroi import __version__
+
+        print(f"socialroi {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """Earned-value estimator for the indirect returns of social media and content."""
 
 
 @app.command()

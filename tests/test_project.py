@@ -45,7 +45,7 @@ def test_relative_paths_are_relative_to_the_project_file(proj, tmp_path, monkeyp
         (MINIMAL.replace("amount = 500", "amount = 500\namout = 3"), "unknown key 'amout'"),
         (MINIMAL.replace('ledger = "costs.csv"', ""), "needs ledger"),
         ('[project]\ncurrency = "EUR"\n[costs]\nledger = "costs.csv"\n', "no value component"),
-        (MINIMAL.replace("draws = 1000", "draws = 'many'"), "must be a number"),
+        (MINIMAL.replace("draws = 1000", "draws = 'many'"), "must be a whole number"),
         (MINIMAL.replace('currency = "EUR"', 'currency = "EURO"'), "3-letter"),
         (MINIMAL + '\n[traffic]\nkeywords = "k.csv"\nreplacement_share = 2\n', "between 0 and 1"),
         (MINIMAL + '\n[traffic]\nkeywords = "k.csv"\nbrand_terms = "acme"\n', "list of strings"),

@@ -34,6 +34,7 @@ from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, fold_name
+from socialroi.valuation.notebook import Printable
 
 TOUCH_ROLES = {
     "journey": Role(("journey_id", "Journey", "Journey ID", "Lead", "Lead ID", "user_id", "Path ID"), text=True),
@@ -161,7 +162,7 @@ def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str
 
 
 @dataclass(frozen=True, eq=False)
-class AttributionResult:
+class AttributionResult(Printable):
     """Credit per channel and model, social's attributed revenue, diagnostics.
 
     Attributes
@@ -183,6 +184,12 @@ class AttributionResult:
     def to_frame(self):
         """The per-channel table."""
         return self.table.copy()
+
+    def summary(self) -> str:
+        """Printable lines: social's revenue under the chosen model, and under every model."""
+        by_model = self.estimate.diagnostics.get("social_credit_by_model", {})
+        return "\n".join([self.estimate.summary(), "Social revenue by model: " + ", ".join(
+            f"{m.replace('_', ' ')} {v:,.2f}" for m, v in by_model.items())] + [f"warning: {w}" for w in self.warnings])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""

@@ -21,6 +21,7 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_LEVEL, ValueEstimate, check_same_run, interval_from_draws
+from socialroi.valuation.notebook import Printable
 
 
 def roi_percent(value, cost):
@@ -29,7 +30,7 @@ def roi_percent(value, cost):
 
 
 @dataclass(frozen=True, eq=False)
-class RoiResult:
+class RoiResult(Printable):
     """Hard and blended ROI with each component's contribution.
 
     Attributes

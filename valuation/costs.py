@@ -22,6 +22,7 @@ import numpy as np
 
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, currency_code, fold_name
+from socialroi.valuation.notebook import Printable
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "staff time": ("staff", "staff time", "salaries", "salary", "labour", "labor", "personnel", "people", "time"),
@@ -58,7 +59,7 @@ def canonical_category(name: str) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class CostLedger:
+class CostLedger(Printable):
     """A read and checked cost ledger.
 
     Attributes

@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+from socialroi.valuation.notebook import Printable
 
 KINDS = ("hard", "soft")
 DEFAULT_DRAWS = 10_000
@@ -92,7 +93,7 @@ def records(frame) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True, eq=False)
-class ValueEstimate:
+class ValueEstimate(Printable):
     """A money value with its method, assumptions and uncertainty.
 
     Parameters

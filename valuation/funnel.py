@@ -27,10 +27,11 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import as_table, fold_name
+from socialroi.valuation.notebook import Printable
 
 
 @dataclass(frozen=True, eq=False)
-class FunnelReport:
+class FunnelReport(Printable):
     """Stage conversions, bottlenecks and micro-action values."""
 
     conversions: Any
@@ -40,6 +41,15 @@ class FunnelReport:
 
     def to_frame(self):
         return self.conversions.copy()
+
+    def summary(self) -> str:
+        """Printable lines: the bottleneck of each channel, and micro-action values when given."""
+        from socialroi.valuation.notebook import frame_lines
+
+        parts = ["Bottlenecks:", frame_lines(self.bottlenecks)]
+        if self.micro is not None:
+            parts += ["Value of one micro action:", frame_lines(self.micro)]
+        return "\n".join(parts + [f"warning: {w}" for w in self.warnings])
 
     def to_dict(self) -> dict[str, Any]:
         from socialroi.valuation.estimate import records

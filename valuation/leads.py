@@ -22,6 +22,7 @@ import numpy as np
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import Role, as_table, fold_name
+from socialroi.valuation.notebook import Printable
 
 LEAD_ROLES = {
     "lead": Role(("lead_id", "Lead", "Lead ID", "id"), required=False, text=True),
@@ -35,7 +36,7 @@ DEFAULT_BANDS = (("slow", 40.0), ("medium", 70.0), ("fast", float("inf")))
 
 
 @dataclass(frozen=True, eq=False)
-class LeadReport:
+class LeadReport(Printable):
     """Result of :func:`lead_cycle` (all money in the ledger's or given currency)."""
 
     bands: Any
@@ -46,6 +47,12 @@ class LeadReport:
     def to_frame(self):
         """The band summary."""
         return self.bands.copy()
+
+    def summary(self) -> str:
+        """Printable lines: leads, conversion and value per lead by band and channel group."""
+        from socialroi.valuation.notebook import frame_lines
+
+        return "\n".join(["Lead bands:", frame_lines(self.bands)] + [f"warning: {w}" for w in self.warnings])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""

@@ -29,6 +29,7 @@ from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import ValueEstimate
 from socialroi.valuation.project import Project, load_project
 from socialroi.valuation.run_warnings import RunWarning
+from socialroi.valuation.notebook import Printable
 
 FITTED = "fitted model"
 SCENARIO = "scenario simulation"
@@ -117,7 +118,7 @@ def scenario_headline(simulation, roi) -> Headline:
 
 
 @dataclass(frozen=True, eq=False)
-class ProjectRun:
+class ProjectRun(Printable):
     """Everything a project run produced.
 
     Attributes

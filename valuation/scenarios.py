@@ -33,6 +33,7 @@ from socialroi.valuation.costs import line_keys
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_LEVEL, rng_for
 from socialroi.valuation.segments import annuity
+from socialroi.valuation.notebook import Printable
 
 SHARES = {"traffic.replacement_share", "support.deflection.rate"}  # probabilities: support must be in [0, 1]
 
@@ -454,7 +455,7 @@ def cashflows(sim: Simulation, *, years: float, frequency: str, discount_rate: f
 
 
 @dataclass(frozen=True, eq=False)
-class SimulationReport:
+class SimulationReport(Printable):
     """Everything ``socialroi simulate`` reports (see the module docstring)."""
 
     figures: Mapping[str, Any]

@@ -37,6 +37,7 @@ import numpy as np
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, records
 from socialroi.valuation.tables import as_table, fold_name
+from socialroi.valuation.notebook import Printable
 
 KINDS = ("binary", "amount", "amount_with_zeros", "continuous", "count", "duration")
 TIME_UNITS = {"days": 365.25, "weeks": 365.25 / 7, "months": 12.0, "years": 1.0}  # units per year
@@ -236,7 +237,7 @@ class SegmentSpec:
 
 
 @dataclass(frozen=True, eq=False)
-class SegmentAnalysis:
+class SegmentAnalysis(Printable):
     """Result of :func:`analyse_segments`.
 
     Attributes
@@ -279,8 +280,12 @@ class SegmentAnalysis:
         }
 
     def summary(self) -> str:
-        """Readable lines: the valued components and warnings."""
-        lines = [e.summary() for e in self.estimates]
+        """Readable lines: every lift (outcome, method, effect and interval), the valued components and warnings."""
+        lines = [f"{r.outcome} ({r.method.replace('_', ' ')}): {r.estimate:,.4f} [{r.lower:,.4f}, {r.upper:,.4f}], "
+                 f"p = {r.p_value:.3g}" for r in self.effects.itertuples() if r.available]
+        lines += [f"{r.outcome} (Cox): hazard ratio {r.hazard_ratio:.3f} [{r.hr_lower:.3f}, {r.hr_upper:.3f}]"
+                  for r in self.durations.itertuples() if getattr(r, "available", True)]
+        lines += [e.summary() for e in self.estimates]
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 

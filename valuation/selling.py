@@ -30,6 +30,7 @@ import numpy as np
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import as_table
+from socialroi.valuation.notebook import Printable
 
 SUMMED = ("inbound_connections", "impressions", "engagements", "clicks", "referrals", "conversations_started",
           "messages_received", "messages_replied")
@@ -37,7 +38,7 @@ METRICS = ("ssi", "connections", "followers", *SUMMED)
 
 
 @dataclass(frozen=True, eq=False)
-class SellingReport:
+class SellingReport(Printable):
     """Per-rep and per-team metrics; response times when a message log is given."""
 
     reps: Any
@@ -48,6 +49,13 @@ class SellingReport:
 
     def to_frame(self):
         return self.reps.copy()
+
+    def summary(self) -> str:
+        """Printable lines: the per-team metrics."""
+        from socialroi.valuation.notebook import frame_lines
+
+        return "\n".join([f"{len(self.reps):,} reps in {len(self.teams):,} team(s)", frame_lines(self.teams)]
+                         + [f"warning: {w}" for w in self.warnings])
 
     def to_dict(self) -> dict[str, Any]:
         from socialroi.valuation.estimate import records

@@ -37,6 +37,7 @@ from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for, student_t_draws
 from socialroi.valuation.tables import Role, as_table, fold_name
+from socialroi.valuation.notebook import Printable
 
 METHODS = ("deflection", "channel_shift", "measured_counts", "measured_series")
 NOT_FILED = ("deflection", "measured_counts", "measured_series")  # methods that count tickets never filed
@@ -358,7 +359,7 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
 
 
 @dataclass(frozen=True, eq=False)
-class SupportAnalysis:
+class SupportAnalysis(Printable):
     """Every support method's estimate, which ones count in the ROI, diagnostics and warnings."""
 
     estimates: tuple[ValueEstimate, ...]
@@ -386,6 +387,12 @@ class SupportAnalysis:
                          "saving": e.point, "lower": e.interval[0], "upper": e.interval[1],
                          "counted": method in self.counted})
         return pd.DataFrame(rows)
+
+    def summary(self) -> str:
+        """Printable lines: every method's saving, which ones count in the ROI, and the warnings."""
+        lines = [e.summary() for e in self.estimates]
+        lines.append("Counted in the ROI: " + (", ".join(self.counted) or "none"))
+        return "\n".join(lines + [f"warning: {w}" for w in self.warnings])
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""

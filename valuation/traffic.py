@@ -32,6 +32,7 @@ import numpy as np
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, records, rng_for
 from socialroi.valuation.tables import Role, Table, as_table, currency_code, fold_name
+from socialroi.valuation.notebook import Printable
 
 KEYWORD_ALIASES = (
     "Keyword", "Query", "Top queries", "Queries", "Search query", "Search term", "Search terms", "Term",
@@ -193,7 +194,7 @@ class TrafficOptions:
 
 
 @dataclass(frozen=True, eq=False)
-class TrafficValuation:
+class TrafficValuation(Printable):
     """Result of :func:`value_traffic`.
 
     Attributes

@@ -1,0 +1,74 @@
+"""The entry points ``import socialroi as sr`` gives: run a project, simulate it, write its report.
+
+Each is a thin wrapper over the same functions the command line uses, plus
+what a Python user expects: the run's warnings are issued as Python
+warnings of their categories (:mod:`socialroi.valuation.run_warnings`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from socialroi.valuation.run_warnings import emit
+
+REPORT_FORMATS = ("html", "xlsx", "markdown")
+
+
+def run_project(project: Any, *, seed: int | None = None, draws: int | None = None,
+                simulate: bool | None = None) -> Any:
+    """Run a project (a path to its ``project.toml`` or a loaded :class:`~socialroi.valuation.project.Project`).
+
+    Returns a :class:`~socialroi.valuation.run.ProjectRun`; its warnings are also issued as Python warnings.
+    See :func:`socialroi.valuation.run.run_project` for the parameters.
+    """
+    from socialroi.valuation.run import run_project as _run
+
+    run = _run(project, seed=seed, draws=draws, simulate=simulate)
+    emit(run.run_warnings)
+    return run
+
+
+def simulate(project: Any, *, seed: int | None = None, draws: int | None = None) -> Any:
+    """The scenario simulation of a project or of a finished run (a
+    :class:`~socialroi.valuation.scenarios.SimulationReport`: ROI distribution, break-even, tornado, scenarios,
+    NPV and payback)."""
+    from socialroi.valuation.run import ProjectRun
+
+    if isinstance(project, ProjectRun) and project.simulation is not None and seed is None and draws is None:
+        return project.simulation
+    source = project.project if isinstance(project, ProjectRun) else project
+    return run_project(source, seed=seed, draws=draws, simulate=True).simulation
+
+
+def render_report(run: Any, fmt: str) -> str | bytes:
+    """The client report of a run in ``fmt`` (``html``, ``xlsx`` or ``markdown``): text, or the workbook's bytes.
+    The one place a report is rendered, for the command line and for Python."""
+    if fmt == "html":
+        from socialroi.valuation.report import build_html
+
+        return build_html(run)
+    if fmt == "markdown":
+        from socialroi.cli.render import render, roi_report
+
+        return render(roi_report(run, full=True), "markdown")
+    if fmt == "xlsx":
+        import io
+
+        from socialroi.valuation.workbook import build_workbook
+
+        buffer = io.BytesIO()
+        build_workbook(run).save(buffer)
+        return buffer.getvalue()
+    raise ValueError(f"report format must be one of {', '.join(REPORT_FORMATS)}, got {fmt!r}")
+
+
+def report(run: Any, path: str | Path, *, fmt: str | None = None) -> Path:
+    """Write the client report of ``run`` to ``path`` (atomically); the format follows the extension
+    (``.html``, ``.xlsx``, ``.md``) unless ``fmt`` is given. Returns the path."""
+    from socialroi.cli.output import output_format, write_atomic
+
+    path = Path(path)
+    kind = output_format(fmt, path, REPORT_FORMATS, "html")
+    write_atomic(path, render_report(run, kind))
+    return path
