@@ -39,7 +39,8 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-FormatOpt = Annotated[Optional[Format], typer.Option("--format", "-f", help="Output format (default: from the --output file's extension, else text).")]
+FormatOpt = Annotated[Optional[Format], typer.Option(
+    "--format", "-f", help="Output format (default: from the --output file's extension, else text).")]
 OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) "
                                                    "instead of standard output.")]
 SeedOpt = Annotated[Optional[int], typer.Option("--seed", help="Random seed (same inputs and seed give identical "
@@ -147,7 +148,8 @@ class _flags_for_options:
 
 @app.command()
 def traffic(
-    keywords: Annotated[Path, typer.Argument(metavar="KEYWORDS", help="Keyword traffic export (query/keyword and clicks columns).")],
+    keywords: Annotated[Path, typer.Argument(metavar="KEYWORDS",
+                                             help="Keyword traffic export (query/keyword and clicks columns).")],
     cpc: Annotated[Optional[Path], typer.Argument(metavar="CPC", help="Keyword CPC table (keyword and CPC or low/high bids). "
                                                   "Default: the CPC column of KEYWORDS.")] = None,
     keyword_col: Annotated[Optional[str], typer.Option(help="Keyword column of KEYWORDS.")] = None,
@@ -588,7 +590,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         code = 130
     except OSError as exc:  # a full disk, a read-only folder, a permission: the user's to fix, in one line
-    
+
         where = f"{one_line(exc.filename)}: " if exc.filename else ""
         print(f"socialroi: error: {where}{one_line(exc.strerror or exc)}; check the path, its permissions and the "
               "free space, or choose another --output", file=sys.stderr)
@@ -604,7 +606,7 @@ def main(argv: list[str] | None = None) -> None:
         elif os.environ.get("SOCIALROI_DEBUG"):
             raise
         else:
-        
+
             print(f"socialroi: unexpected error: {type(exc).__name__}: {one_line(exc)} "
                   "(set SOCIALROI_DEBUG=1 to see the traceback, and please report it)", file=sys.stderr)
             code = 1

@@ -161,34 +161,46 @@ def render(report: Report, fmt: str) -> str:
     return "\n".join(parts) + "\n"
 
 
+def _heading(text: str, level: int, md: bool) -> list[str]:
+    """A heading: ``#``-marked in Markdown, underlined (levels 1-2) or plain in a terminal."""
+    if md:
+        return ["#" * level + " " + markdown(text), ""]
+    text = one_line(text)
+    return [text, ("=" if level == 1 else "-") * _width(text)] if level < 3 else [text]
+
+
+def _section_lines(s, f, md: bool) -> list[str]:
+    """One document section as lines of text or Markdown."""
+    esc = markdown if md else one_line
+    out = ["", *_heading(s.title, 2, md)]
+    width = max((_width(one_line(x.label)) for x in s.facts), default=0)
+    for x in s.facts:
+        value = esc(x.value) + (f" ({esc(x.note)})" if x.note else "")
+        out.append(f"- **{esc(x.label)}:** {value}" if md else f"{_pad(one_line(x.label), width, False)}  {value}")
+    for p in s.paragraphs:
+        out += [esc(p), ""] if md else [esc(p)]
+    for t in s.tables:
+        parts = _document_rows(t, f)
+        if t.title != s.title:
+            out += ["", *_heading(t.title, 3, md)]
+        out.append("")
+        table = markdown_table(None, parts) if md else text_table(None, parts)
+        out.append(table if parts[1] else "_none_" if md else "(none)")
+    return out
+
+
 def render_document(doc, fmt: str, f) -> str:
     """A :class:`~socialroi.valuation.document.Document` as terminal text or Markdown (tables in place of
     charts), numbers written by ``f``."""
     md = fmt == "markdown"
-    esc = markdown if md else one_line
-    out = [f"# {esc(doc.title)}" if md else esc(doc.title), "" if md else "=" * _width(esc(doc.title))]
-    out.append(esc(doc.subtitle))
+    out = [*_heading(doc.title, 1, md), (markdown if md else one_line)(doc.subtitle)]
     for s in doc.sections:
-        out += ["", f"## {esc(s.title)}" if md else esc(s.title), "" if md else "-" * _width(esc(s.title))]
-        width = max((_width(one_line(x.label)) for x in s.facts), default=0)
-        for x in s.facts:
-            value = esc(x.value) + (f" ({esc(x.note)})" if x.note else "")
-            out.append(f"- **{esc(x.label)}:** {value}" if md else f"{_pad(one_line(x.label), width, False)}  {value}")
-        for p in s.paragraphs:
-            out += [esc(p)] if not md else [esc(p), ""]
-        for t in s.tables:
-            parts = _document_rows(t, f)
-            if t.title != s.title:
-                out += ["", f"### {esc(t.title)}" if md else esc(t.title)]
-            out.append("")
-            out.append((markdown_table(None, parts) if md else text_table(None, parts)) if parts[1] else
-                       ("_none_" if md else "(none)"))
-    if doc.warnings:
-        out += ["", "## Warnings" if md else "Warnings", ""]
-        out += [f"- {markdown(w)}" if md else f"  ! {one_line(w)}" for w in doc.warnings]
-    else:
-        out += ["", "## Warnings" if md else "Warnings", "", "No data-quality warnings."]
-    return "\n".join(line for line in out) + "\n"
+        out += _section_lines(s, f, md)
+    out += ["", *_heading("Warnings", 2, md)]
+    if not doc.warnings:
+        out.append("No data-quality warnings.")
+    out += [f"- {markdown(w)}" if md else f"  ! {one_line(w)}" for w in doc.warnings]
+    return "\n".join(out) + "\n"
 
 
 def traffic_report(result) -> Report:

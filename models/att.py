@@ -42,7 +42,12 @@ import numpy as np
 from socialroi.models.design import Design
 from socialroi.models.evalue import evalue_ci, evalue_rr, rr_from_smd
 from socialroi.models.glm import (
-    EstimationError, dmean_deta, fit_glm, information_weights, mean_of, score_weights,
+    EstimationError,
+    dmean_deta,
+    fit_glm,
+    information_weights,
+    mean_of,
+    score_weights,
 )
 from socialroi.models.weighting import PropensityFit
 

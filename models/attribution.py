@@ -91,7 +91,7 @@ class Journeys:
     def journey_of_touch(self) -> np.ndarray:
         return np.repeat(np.arange(self.n_journeys), self.lengths)
 
-    def reweighted(self, weights: np.ndarray) -> "Journeys":
+    def reweighted(self, weights: np.ndarray) -> Journeys:
         """The same journeys with journey weights (a bootstrap replicate)."""
         return Journeys(self.channels, self.times, self.offsets, self.converted, self.revenue, self.names,
                         np.asarray(weights, dtype=float))

@@ -272,7 +272,7 @@ def fit_glm(
     converged = False
     it = 0
     last_change = float("nan")
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported after the loop
         new = _solve(matrix, w, rhs)
         new_eta = matrix @ new
         new_dev = deviance(family, y, new_eta)

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import load_result, write_csv
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import load_result, write_csv
 from socialroi.datasets import example_dir, example_truth
 from socialroi.models.attribution import HEURISTICS, Journeys, credit
 from socialroi.valuation.attribution import AttributionOptions, attribute

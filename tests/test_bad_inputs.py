@@ -3,7 +3,6 @@
 import hashlib
 
 import pytest
-
 from bad_inputs import cases
 
 CASES = cases()

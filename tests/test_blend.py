@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
-
 from conftest import load_result
+
 from socialroi.valuation.blend import blend, roi_percent
 from socialroi.valuation.direct import direct_revenue
 from socialroi.valuation.errors import InputError

@@ -5,8 +5,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+
 from socialroi.cli.app import app
 
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from conftest import digest
+
 from socialroi.datasets import example_dir, example_truth
 
 CUSTOMERS = example_dir() / "customers.csv"

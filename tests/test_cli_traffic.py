@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from conftest import digest, load_result, write_csv
 
 HAND = load_result("traffic_hand_case.json")

@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import load_result, write_csv
+
 from socialroi.valuation.costs import canonical_category, read_ledger
 from socialroi.valuation.errors import InputError
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import load_result
+
 from socialroi.models.glm import fit_glm
 
 sys.path.insert(0, str(Path(__file__).parent / "results"))

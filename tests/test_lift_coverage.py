@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from simulate_lifts import simulate, true_att
+
 from socialroi.models.att import estimate_att
 from socialroi.models.design import build_design
 from socialroi.models.weighting import fit_propensity

@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
-
 from simulate_lifts import simulate
+
 from socialroi.models.att import estimate_att
 from socialroi.models.design import build_design
 from socialroi.models.glm import EstimationError, fit_glm

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from conftest import load_result
+
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import Role, read_table
 from socialroi.valuation.traffic import CPC_ROLES, TRAFFIC_ROLES, TrafficOptions, value_traffic

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from simulate_lifts import simulate
+
 from socialroi.datasets import example_dir, example_truth
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.segments import OutcomeSpec, SegmentSpec, analyse_segments, annuity

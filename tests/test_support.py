@@ -9,8 +9,13 @@ from socialroi.models.counts import count_effect
 from socialroi.models.its import interrupted_series
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.support import (
-    CountSpec, channel_shift_savings, cost_per_ticket, deflection_savings, measured_count_savings,
-    measured_series_savings, overlap_warnings,
+    CountSpec,
+    channel_shift_savings,
+    cost_per_ticket,
+    deflection_savings,
+    measured_count_savings,
+    measured_series_savings,
+    overlap_warnings,
 )
 
 EX = example_dir()

@@ -1,8 +1,8 @@
 import pytest
+from conftest import write_csv
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import Role, read_table
-from conftest import write_csv
 
 ROLES = {"keyword": Role(("Keyword", "Query", "Top queries"), text=True), "clicks": Role(("Clicks", "Traffic"))}
 

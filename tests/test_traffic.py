@@ -1,10 +1,10 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_result, write_csv
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import load_result, write_csv
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.traffic import TrafficOptions, value_traffic
 

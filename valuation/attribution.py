@@ -33,8 +33,8 @@ from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, 
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
-from socialroi.valuation.tables import Role, as_table, fold_name
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import Role, as_table, fold_name
 
 TOUCH_ROLES = {
     "journey": Role(("journey_id", "Journey", "Journey ID", "Lead", "Lead ID", "user_id", "Path ID"), text=True),

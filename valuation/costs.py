@@ -13,7 +13,6 @@ any other category is kept as written.
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,8 +20,8 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
-from socialroi.valuation.tables import Role, as_table, currency_code, fold_name
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import Role, as_table, currency_code, fold_name
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "staff time": ("staff", "staff time", "salaries", "salary", "labour", "labor", "personnel", "people", "time"),

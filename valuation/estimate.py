@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+
 from socialroi.valuation.notebook import Printable
 
 KINDS = ("hard", "soft")
@@ -180,7 +181,7 @@ class ValueEstimate(Printable):
         *,
         level: float = DEFAULT_LEVEL,
         **fields: Any,
-    ) -> "ValueEstimate":
+    ) -> ValueEstimate:
         """Build an estimate whose interval is the equal-tailed interval of ``draws``."""
         draws = np.asarray(draws, dtype=float)
         return cls(component, kind, currency, point, draws, interval_from_draws(draws, level), level, **fields)
@@ -188,7 +189,7 @@ class ValueEstimate(Printable):
     @classmethod
     def exact(
         cls, component: str, kind: str, currency: str, value: float, n_draws: int = DEFAULT_DRAWS, **fields: Any
-    ) -> "ValueEstimate":
+    ) -> ValueEstimate:
         """Build an estimate known without uncertainty (constant draws)."""
         return cls(component, kind, currency, value, constant_draws(value, n_draws), (float(value), float(value)), **fields)
 
@@ -237,7 +238,7 @@ class ValueEstimate(Printable):
             out["draws"] = self.draws.tolist()
         return out
 
-    def to_frame(self) -> "Any":
+    def to_frame(self) -> Any:
         """One-row :class:`pandas.DataFrame` with the headline figures."""
         import pandas as pd
 

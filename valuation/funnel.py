@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.tables import as_table, fold_name
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import as_table, fold_name
 
 
 @dataclass(frozen=True, eq=False)

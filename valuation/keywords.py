@@ -100,7 +100,7 @@ def normalize_keyword(text: str, *, fold_diacritics: bool = False) -> str:
     return _WS.sub(" ", key).strip()
 
 
-def _normalize_chunk(values: "pa.Array", fold_diacritics: bool) -> "pa.Array":
+def _normalize_chunk(values: pa.Array, fold_diacritics: bool) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -124,7 +124,7 @@ def _normalize_chunk(values: "pa.Array", fold_diacritics: bool) -> "pa.Array":
     return pc.replace_with_mask(lower, slow_mask, keys.take(slow.indices))
 
 
-def normalize_keys(values: "pa.Array | pa.ChunkedArray", *, fold_diacritics: bool = False):
+def normalize_keys(values: pa.Array | pa.ChunkedArray, *, fold_diacritics: bool = False):
     """Normalise an Arrow string array of keywords (nulls stay null).
 
     Pure-ASCII strings take a vectorised path (lower-case, collapse and trim

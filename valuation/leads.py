@@ -21,8 +21,8 @@ import numpy as np
 
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.tables import Role, as_table, fold_name
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import Role, as_table, fold_name
 
 LEAD_ROLES = {
     "lead": Role(("lead_id", "Lead", "Lead ID", "id"), required=False, text=True),

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, DEFAULT_LEVEL, ValueEstimate
+from socialroi.valuation.estimate import DEFAULT_LEVEL
+
 
 @dataclass(frozen=True)
 class Project:

@@ -68,7 +68,8 @@ CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',sans-serif;margin:0;
 color:#1a202c;background:#fff;line-height:1.45}
 main{max-width:1000px;margin:0 auto;padding:24px}
-h1{font-size:1.6rem;margin:0 0 4px}h3{font-size:1rem;margin:16px 0 0}h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}
+h1{font-size:1.6rem;margin:0 0 4px}h3{font-size:1rem;margin:16px 0 0}
+h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}
 .meta{color:#4a5568}.cards{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}
 .card{flex:1 1 200px;border:1px solid #e2e8f0;border-radius:8px;padding:12px}
 .card .v{font-size:1.4rem;font-weight:600}.card .s{color:#4a5568;font-size:.9rem}

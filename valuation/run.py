@@ -27,9 +27,9 @@ from typing import Any
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import ValueEstimate
+from socialroi.valuation.notebook import Printable
 from socialroi.valuation.project import Project, load_project
 from socialroi.valuation.run_warnings import RunWarning
-from socialroi.valuation.notebook import Printable
 
 FITTED = "fitted model"
 SCENARIO = "scenario simulation"

@@ -87,7 +87,7 @@ class RunWarning:
     message: str
 
     @classmethod
-    def of(cls, component: str, message: str) -> "RunWarning":
+    def of(cls, component: str, message: str) -> RunWarning:
         return cls(categorise(message), component, message)
 
     @property
@@ -102,7 +102,7 @@ class RunWarning:
         return {"category": self.category, "component": self.component, "message": self.message}
 
 
-def emit(items: "tuple[RunWarning, ...] | list[RunWarning]", stacklevel: int = 3) -> None:
+def emit(items: tuple[RunWarning, ...] | list[RunWarning], stacklevel: int = 3) -> None:
     """Issue each warning as a Python warning of its category."""
     import warnings
 

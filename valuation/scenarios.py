@@ -32,8 +32,8 @@ from socialroi.models.distributions import Distribution, DistributionError, samp
 from socialroi.valuation.costs import line_keys
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_LEVEL, rng_for
-from socialroi.valuation.segments import annuity
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.segments import annuity
 
 SHARES = {"traffic.replacement_share", "support.deflection.rate"}  # probabilities: support must be in [0, 1]
 

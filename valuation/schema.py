@@ -136,7 +136,7 @@ class DirectRevenue(_Section):
     columns: ColumnMap = _f("Map revenue-file columns: role = \"column name\".", {})
 
     @model_validator(mode="after")
-    def _one_source(self) -> "DirectRevenue":
+    def _one_source(self) -> DirectRevenue:
         if (self.amount is None) == (self.file is None):
             raise ValueError("[direct_revenue] needs either amount or file (not both)")
         a = self.amount
@@ -272,7 +272,7 @@ class Funnel(_Section):
     exposure: str | None = _f("Exposure column (e.g. impressions) as offset.", None)
 
     @model_validator(mode="after")
-    def _micro_needs_value(self) -> "Funnel":
+    def _micro_needs_value(self) -> Funnel:
         if self.micro is not None and self.conversion_value is None:
             raise ValueError("[funnel] micro needs conversion_value (the money value of one conversion)")
         return self
@@ -330,7 +330,7 @@ class ProjectFile(_Section):
     cashflows: Cashflows | None = Field(None, description=Cashflows.__doc__)
 
     @model_validator(mode="after")
-    def _whole_file(self) -> "ProjectFile":
+    def _whole_file(self) -> ProjectFile:
         if self.costs is None:
             raise ValueError("[costs] needs ledger = \"costs.csv\": ROI is undefined without the cost of the effort")
         if self.attribution is not None and self.direct_revenue is not None:
@@ -403,32 +403,42 @@ _TYPE_WORDS = {"float_type": "a number", "int_type": "a whole number", "int_from
                "string_too_short": "a file path (not empty)", "date_type": "a date (YYYY-MM-DD)"}
 
 
-def first_error(errors: list[dict[str, Any]]) -> str:
+def _structural(kind: str, key: str, model: Any, parents: list[str]) -> str | None:
+    """Messages for the file's shape: unknown and missing keys, empty outcome lists."""
+    fields = getattr(model, "model_fields", {})
+    section = ".".join(parents)
+    if kind == "extra_forbidden":
+        known = ", ".join(fields)
+        if not parents:
+            return f"unknown section [{key}]; known sections: {known}"
+        return f"unknown key '{key}' in [{section}]; known keys: {known}"
+    if kind == "missing":
+        info = fields.get(key)
+        help_text = f" ({info.description.rstrip('.')})" if info is not None and info.description else ""
+        return f"[{section}] needs {key}{help_text}" if section else f"[{key}] is missing"
+    if kind in ("too_short", "list_type") and key == "outcomes":
+        return "[segments] needs at least one [[segments.outcomes]] table"
+    if kind in ("dict_type", "model_type", "model_attributes_type") and not parents:
+        return f"'{key}' must be a [section], not a value"
+    return None
+
+
+def first_error(errors: Any) -> str:
     """socialroi's one-line message for the first problem pydantic found (see the module docstring)."""
     e = errors[0]
     loc = _clean(tuple(e["loc"]))
     if loc and isinstance(loc[-1], int):  # an item of a list: name it by its position
         loc = (*loc[:-2], f"{loc[-2]}[{loc[-1] + 1}]")
-    same = [x for x in errors if _clean(tuple(x["loc"])) == loc]
     model, parents = _model_at(loc)
     key = str(loc[-1]) if loc else ""
-    section = ".".join(parents)
     where = ".".join([*parents, key]) if parents else key
     kind, got = e["type"], e.get("input")
     if kind == "value_error":
         return str(e["msg"]).removeprefix("Value error, ")
-    if kind == "extra_forbidden":
-        known = ", ".join(getattr(model, "model_fields", {})) if model is not None else ""
-        if not parents:
-            return f"unknown section [{key}]; known sections: {known}"
-        return f"unknown key '{key}' in [{section}]; known keys: {known}"
-    if kind == "missing":
-        info = getattr(model, "model_fields", {}).get(key)
-        help_text = f" ({info.description.rstrip('.')})" if info is not None and info.description else ""
-        return f"[{section}] needs {key}{help_text}" if section else f"[{key}] is missing"
-    if kind == "too_short" and key == "outcomes":
-        return "[segments] needs at least one [[segments.outcomes]] table"
-    if len(same) > 1:  # a union: none of the allowed forms fits
+    shape = _structural(kind, key, model, parents)
+    if shape:
+        return shape
+    if sum(_clean(tuple(x["loc"]))[:len(loc)] == loc for x in errors) > 1:  # a union: no allowed form fits
         info = getattr(model, "model_fields", {}).get(key)
         expected = info.description.rstrip(".") if info is not None and info.description else "another value"
         return f"{where} must be: {expected[:1].lower() + expected[1:]}; got {got!r}"
@@ -437,15 +447,9 @@ def first_error(errors: list[dict[str, Any]]) -> str:
     if kind == "literal_error":
         return f"{where} must be one of {e['ctx']['expected']}, got {got!r}"
     if kind == "list_type":
-        if key == "outcomes":
-            return "[segments] needs at least one [[segments.outcomes]] table"
         return f"{where} must be a list of strings, e.g. [\"a\", \"b\"], got {got!r}"
-    if kind in ("dict_type", "model_type", "model_attributes_type") and not parents:
-        return f"'{key}' must be a [section], not a value"
     word = _TYPE_WORDS.get(kind)
-    if word:
-        return f"{where} must be {word}, got {got!r}"
-    return f"{where}: {e['msg']}, got {got!r}"
+    return f"{where} must be {word}, got {got!r}" if word else f"{where}: {e['msg']}, got {got!r}"
 
 
 def json_schema() -> dict[str, Any]:

@@ -36,8 +36,8 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, records
-from socialroi.valuation.tables import as_table, fold_name
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import as_table, fold_name
 
 KINDS = ("binary", "amount", "amount_with_zeros", "continuous", "count", "duration")
 TIME_UNITS = {"days": 365.25, "weeks": 365.25 / 7, "months": 12.0, "years": 1.0}  # units per year

@@ -29,8 +29,8 @@ import numpy as np
 
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.tables import as_table
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import as_table
 
 SUMMED = ("inbound_connections", "impressions", "engagements", "clicks", "referrals", "conversations_started",
           "messages_received", "messages_replied")

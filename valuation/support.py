@@ -36,8 +36,8 @@ import numpy as np
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for, student_t_draws
-from socialroi.valuation.tables import Role, as_table, fold_name
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import Role, as_table, fold_name
 
 METHODS = ("deflection", "channel_shift", "measured_counts", "measured_series")
 NOT_FILED = ("deflection", "measured_counts", "measured_series")  # methods that count tickets never filed

@@ -31,8 +31,8 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, records, rng_for
-from socialroi.valuation.tables import Role, Table, as_table, currency_code, fold_name
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.tables import Role, Table, as_table, currency_code, fold_name
 
 KEYWORD_ALIASES = (
     "Keyword", "Query", "Top queries", "Queries", "Search query", "Search term", "Search terms", "Term",
