@@ -155,3 +155,23 @@ def test_probability_outside_0_1(tmp_path):
                   '[traffic]\nkeywords = "k.csv"\ncpc = "c.csv"\n')
     with pytest.raises(InputError, match="is a probability"):
         simulate(run, n=10)
+
+
+def test_annuity_levers_move_the_retention_value_by_one_annuity_ratio():
+    """Horizon and discount rate are two levers of one annuity factor: moving both multiplies the retention value
+    by annuity(new) / annuity(base) once (hand calculation), not by the ratio twice."""
+    from socialroi.datasets import example_project
+    from socialroi.valuation.scenarios import Model
+    from socialroi.valuation.segments import annuity
+
+    run = run_project(example_project(), draws=500, simulate=False)
+    model = Model(run)
+    base = model.point_values()
+    parts0, parts1 = {}, {}
+    model.point(base, parts0)
+    model.point({**base, "segments.retention.horizon_years": 3.0, "segments.retention.discount_rate": 0.05}, parts1)
+    ratio = annuity(3.0, 0.05) / annuity(2.0, 0.1)
+    assert parts1["segment_retention"] == pytest.approx(parts0["segment_retention"] * ratio, rel=1e-12)
+    assert parts1["traffic"] == pytest.approx(parts0["traffic"], rel=1e-12)
+    declared = {lever.name for c in run.components for lever in c.levers}
+    assert {"traffic.replacement_share", "segments.retention.horizon_years", "support.cost_per_ticket"} <= declared

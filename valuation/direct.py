@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, currency_code
 
 REVENUE_ROLES: dict[str, Role] = {
@@ -82,6 +82,11 @@ def direct_revenue(
         draws = rng_for(seed, "direct_revenue").uniform(low, high, int(n_draws))
         return ValueEstimate.from_draws("direct_revenue", "hard", currency, amount, draws,
                                         label="Direct revenue", method=method + "; range drawn uniformly",
-                                        assumptions={"low": low, "high": high}, diagnostics=diagnostics)
+                                        assumptions={"low": low, "high": high}, diagnostics=diagnostics,
+                                        levers=_levers(amount))
     return ValueEstimate.exact("direct_revenue", "hard", currency, amount, int(n_draws), label="Direct revenue",
-                               method=method, diagnostics=diagnostics)
+                               method=method, diagnostics=diagnostics, levers=_levers(amount))
+
+
+def _levers(amount: float) -> tuple[Lever, ...]:
+    return (Lever("direct_revenue.amount", amount, "attributed revenue"),) if amount else ()

@@ -93,6 +93,32 @@ def records(frame) -> list[dict[str, Any]]:
     return plain(frame.to_dict(orient="records"))
 
 
+@dataclass(frozen=True)
+class Lever:
+    """An assumption of a component that a scenario may move: declared by the component that used it.
+
+    Attributes
+    ----------
+    name : str
+        The name in ``[assumptions]`` and ``[scenarios.*]``, e.g. ``traffic.replacement_share``.
+    base : float
+        Its value in this run.
+    description : str
+        What it is, in a sentence fragment (shown beside the tornado).
+    effect : {"scale", "annuity"}
+        ``scale``: the component's value moves in proportion (value x lever / base). ``annuity``: the value moves
+        with the annuity factor of the pair ``annuity`` (years lever, rate lever).
+    annuity : (str, str)
+        For ``effect="annuity"``: the names of the years and the rate levers.
+    """
+
+    name: str
+    base: float
+    description: str = ""
+    effect: str = "scale"
+    annuity: tuple[str, str] | tuple[()] = ()
+
+
 @dataclass(frozen=True, eq=False)
 class ValueEstimate(Printable):
     """A money value with its method, assumptions and uncertainty.
@@ -127,6 +153,8 @@ class ValueEstimate(Printable):
         Warnings a reader of the figure must see.
     label : str
         Human-readable name; defaults to ``component``.
+    levers : tuple of Lever
+        The assumptions scenarios may move, declared by the component (see :mod:`socialroi.valuation.scenarios`).
     """
 
     component: str
@@ -141,6 +169,7 @@ class ValueEstimate(Printable):
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     label: str = ""
+    levers: tuple[Lever, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -168,6 +197,7 @@ class ValueEstimate(Printable):
         object.__setattr__(self, "diagnostics", _freeze(self.diagnostics))
         object.__setattr__(self, "warnings", tuple(str(w) for w in self.warnings))
         object.__setattr__(self, "label", self.label or self.component)
+        object.__setattr__(self, "levers", tuple(self.levers))
 
     # -- constructors -------------------------------------------------------
     @classmethod

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -65,62 +65,48 @@ def _scale(name: str, base: float):
     return lambda x: x[name] / base if name in x else 1.0
 
 
-def levers_of(run) -> dict[str, Lever]:
-    """Every lever of a project run, by name."""
-    out: dict[str, Lever] = {}
+def _factor(declared, bases: Mapping[str, float], shared: dict):
+    """The multiplier function of a declared lever (:class:`~socialroi.valuation.estimate.Lever`).
 
-    def add(name, base, comps, factor=None, description=""):
-        if base == 0 and factor is None:
-            return  # a zero base cannot be scaled
-        out[name] = Lever(name, float(base), tuple(comps), factor or _scale(name, float(base)), description)
-
-    comps = {c.component: c for c in run.roi.components}
-    if "traffic" in comps:
-        t = [c for c in ("traffic", "traffic_imputed") if c in comps]
-        add("traffic.replacement_share", comps["traffic"].assumptions["replacement_share"], t,
-            description="share of organic clicks one would have bought")
-        add("traffic.cpc_multiplier", 1.0, t, description="multiplier on every CPC")
-    if "social_reach" in comps:
-        add("social.rate_multiplier", 1.0, ["social_reach"], description="multiplier on the rate card")
-    if "direct_revenue" in comps:
-        add("direct_revenue.amount", comps["direct_revenue"].point, ["direct_revenue"])
-    for name, c in comps.items():
-        if not name.startswith("segment_"):
-            continue
-        seg = name.removeprefix("segment_")
-        a = c.assumptions
-        add(f"segments.{seg}.effect_multiplier", 1.0, [name], description="multiplier on the estimated effect")
-        for key in ("annual_value", "value_per_event", "deals", "deal_value"):
-            if key in a and a[key]:
-                add(f"segments.{seg}.{key}", a[key], [name])
-        if "annual_value" in a:
-            y0, r0 = float(a["horizon_years"]), float(a["discount_rate"])
-            ny, nr = f"segments.{seg}.horizon_years", f"segments.{seg}.discount_rate"
+    The two levers of an annuity share one function (kept in ``shared``): the model applies each distinct
+    function once, so moving both years and rate multiplies by one annuity ratio, not two."""
+    if declared.effect == "annuity":
+        ny, nr = declared.annuity
+        if declared.annuity not in shared:
+            y0, r0 = bases[ny], bases[nr]
 
             def annuity_factor(x, ny=ny, nr=nr, y0=y0, r0=r0):
-                years = x.get(ny, y0)
-                rate = x.get(nr, r0)
-                return _annuity_vec(years, rate) / annuity(y0, r0)
+                return _annuity_vec(x.get(ny, y0), x.get(nr, r0)) / annuity(y0, r0)
 
-            add(ny, y0, [name], annuity_factor)
-            add(nr, r0, [name], annuity_factor)
-    sup = getattr(run, "support", None)
-    if sup is not None:
-        counted = {e.component for e in sup.counted_estimates}
-        per_ticket = [c for c in ("support_deflection", "support_measured_counts", "support_measured_series")
-                      if c in counted]
-        if per_ticket:
-            cost = next(comps[c].assumptions["cost_per_ticket"] for c in per_ticket)
-            add("support.cost_per_ticket", cost, per_ticket)
-        if "support_deflection" in counted:
-            a = comps["support_deflection"].assumptions
-            add("support.deflection.rate", a["deflection_rate"], ["support_deflection"])
-            add("support.deflection.views", a["views"], ["support_deflection"])
-        if "support_channel_shift" in counted:
-            add("support.channel_shift.multiplier", 1.0, ["support_channel_shift"])
-    for i, row in enumerate(run.costs.lines.itertuples(), 1):
+            shared[declared.annuity] = annuity_factor
+        return shared[declared.annuity]
+    return _scale(declared.name, declared.base)
+
+
+def levers_of(run) -> dict[str, Lever]:
+    """Every lever of a project run, by name: the ones each component declares (``ValueEstimate.levers``; a name
+    declared by several components scales them all) and the cost ledger's."""
+    out: dict[str, Lever] = {}
+    declared = [(c.component, lever) for c in run.roi.components for lever in c.levers]
+    bases = {lever.name: lever.base for _, lever in declared}
+    shared: dict = {}
+    for component, lever in declared:
+        if lever.name in out:
+            out[lever.name] = replace(out[lever.name], components=(*out[lever.name].components, component))
+        elif lever.base != 0 or lever.effect != "scale":  # a zero base cannot be scaled
+            out[lever.name] = Lever(lever.name, float(lever.base), (component,), _factor(lever, bases, shared),
+                                    lever.description)
+    out.update(cost_levers(run.costs))
+    return out
+
+
+def cost_levers(ledger) -> dict[str, Lever]:
+    """The cost ledger's levers: each line (``costs.lineN`` and, when unique, ``costs.<item>``), staff hourly
+    rates and all costs together."""
+    out: dict[str, Lever] = {}
+    for i, row in enumerate(ledger.lines.itertuples(), 1):
         out[f"costs.line{i}"] = Lever(f"costs.line{i}", float(row.amount), (), None, f"{row.category}: {row.item}")
-    items = [str(x) for x in run.costs.lines["item"]]
+    items = [str(x) for x in ledger.lines["item"]]
     for i, item in enumerate(items, 1):
         if item and items.count(item) == 1 and f"costs.{item}" not in out:
             out[f"costs.{item}"] = Lever(f"costs.{item}", out[f"costs.line{i}"].base, (), None, f"alias of costs.line{i}")

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, records
+from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, normal_draws, records
 from socialroi.valuation.notebook import Printable
 from socialroi.valuation.tables import as_table, fold_name
 
@@ -809,7 +809,21 @@ def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, le
                      "n_engaged": e.n_engaged, "n_not_engaged": e.n_not_engaged},
         warnings=(() if e.p_value < 0.05 else
                   (f"the {o.name} effect is not statistically distinguishable from zero (p = {e.p_value:.2f})",)),
+        levers=segment_levers(o.name, assumptions),
     )
+
+
+def segment_levers(name: str, assumptions: Mapping[str, Any]) -> tuple[Lever, ...]:
+    """The scenario levers of a segment-lift component: the effect, and each money assumption it used."""
+    out = [Lever(f"segments.{name}.effect_multiplier", 1.0, "multiplier on the estimated effect")]
+    out += [Lever(f"segments.{name}.{key}", float(assumptions[key]), key.replace("_", " "))
+            for key in ("annual_value", "value_per_event", "deals", "deal_value") if assumptions.get(key)]
+    if "annual_value" in assumptions:
+        pair = (f"segments.{name}.horizon_years", f"segments.{name}.discount_rate")
+        out += [Lever(pair[0], float(assumptions["horizon_years"]), "years a retained customer's value counts",
+                      "annuity", pair),
+                Lever(pair[1], float(assumptions["discount_rate"]), "yearly discount rate", "annuity", pair)]
+    return tuple(out)
 
 
 def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, currency, seed, n_draws,
@@ -849,7 +863,7 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
                        "horizon": o.horizon, "time_unit": o.time_unit}
     return ValueEstimate.from_draws(
         component, "soft", currency, point, money, level=level, label=f"Segment lift: {o.name}",
-        method=how, assumptions=assumptions,
+        method=how, assumptions=assumptions, levers=segment_levers(o.name, assumptions),
         diagnostics={"hazard_ratio": h.hazard_ratio, "hr_interval": [h.hr_lower, h.hr_upper], "p_value": h.p_value,
                      "survival_difference": h.survival_difference, "time_saved": h.time_saved,
                      "evalue": h.evalue, "evalue_ci": h.evalue_ci},

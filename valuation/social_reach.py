@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, currency_code
 
 BASES = ("max", "sum", "impressions", "clicks", "engagements")
@@ -163,5 +163,5 @@ def value_social_reach(
                f"combined by '{basis}'; rate ranges drawn at one common position",
         assumptions={"basis": basis},
         diagnostics={"value_by_platform": per_platform, "reading_notes": [*m.notes, *r.notes]},
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), levers=(Lever("social.rate_multiplier", 1.0, "multiplier on the rate card"),),
     )

@@ -35,7 +35,14 @@ import numpy as np
 
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, normal_draws, rng_for, student_t_draws
+from socialroi.valuation.estimate import (
+    DEFAULT_DRAWS,
+    Lever,
+    ValueEstimate,
+    normal_draws,
+    rng_for,
+    student_t_draws,
+)
 from socialroi.valuation.notebook import Printable
 from socialroi.valuation.tables import Role, as_table, fold_name
 
@@ -134,6 +141,8 @@ def deflection_savings(
         label="Support: deflection", method=f"views x deflection rate ({how}) x cost per ticket",
         assumptions={"views": views, "deflection_rate": point_rate, "cost_per_ticket": cost},
         diagnostics={"tickets_avoided": tickets},
+        levers=(_cost_lever(cost), Lever("support.deflection.rate", point_rate, "share of views that avoided a ticket"),
+                Lever("support.deflection.views", views, "sessions of help content and social answers")),
     )
 
 
@@ -221,7 +230,13 @@ def channel_shift_savings(
         diagnostics={"social_tickets": n_social, "tickets": len(channels), "counterfactual_cost": cf_cost,
                      "social_cost": social_cost, "cost_by_channel": cost_of, "tickets_by_channel": counts},
         warnings=tuple(warnings),
+        levers=(Lever("support.channel_shift.multiplier", 1.0, "multiplier on the channel-shift saving"),),
     )
+
+
+def _cost_lever(cost: float) -> Lever:
+    """The cost of one ticket: one lever for every method that prices avoided tickets."""
+    return Lever("support.cost_per_ticket", float(cost), "fully loaded cost of one ticket")
 
 
 @dataclass(frozen=True)
@@ -299,7 +314,7 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
                f"{' with exposure offset' if exposure is not None else ''}: tickets the engaged avoided x cost "
                "per ticket",
         assumptions={"cost_per_ticket": cost, "model": eff.model},
-        diagnostics={k: v for k, v in eff.to_dict().items()}, warnings=tuple(warnings),
+        diagnostics={k: v for k, v in eff.to_dict().items()}, warnings=tuple(warnings), levers=(_cost_lever(cost),),
     )
     return est, eff
 
@@ -351,6 +366,7 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
         method=f"interrupted time series (trend, {harmonics} seasonal harmonics, level and slope change at "
                f"{start.date()}, AR(1) errors by REML, t intervals): forecast minus actual after the launch x cost per ticket",
         assumptions={"launch": str(start.date()), "cost_per_ticket": cost, "harmonics": harmonics},
+        levers=(_cost_lever(cost),),
         diagnostics={"tickets_avoided": res.tickets_avoided, "tickets_avoided_se": res.tickets_avoided_se,
                      "level_change": res.level_change, "slope_change": res.slope_change, "p_value": res.p_value,
                      "r_squared": res.r_squared, "weeks_before": res.weeks_before, "weeks_after": res.weeks_after},

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, records, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, records, rng_for
 from socialroi.valuation.notebook import Printable
 from socialroi.valuation.tables import Role, Table, as_table, currency_code, fold_name
 
@@ -675,7 +675,7 @@ def value_traffic(
             "sum over matched non-brand keywords of clicks x CPC x replacement share; a bid range is priced at "
             "its point, with the position inside the ranges drawn once for all keywords" + period_note
         ),
-        assumptions=assumptions, diagnostics=diagnostics, warnings=tuple(warnings),
+        assumptions=assumptions, diagnostics=diagnostics, warnings=tuple(warnings), levers=_levers(share),
     )
 
     imputed = None
@@ -748,6 +748,12 @@ def _top(values: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
     return chosen[:n] if n else chosen
 
 
+def _levers(share: float) -> tuple[Lever, ...]:
+    """The scenario levers of the traffic value (measured and imputed alike)."""
+    return (Lever("traffic.replacement_share", share, "share of organic clicks one would have bought"),
+            Lever("traffic.cpc_multiplier", 1.0, "multiplier on every CPC"))
+
+
 def _impute(clicks_unmatched, unmatched_clicks, m_clicks, m_cpc, opts, share, currency, seed, n_draws,
             assumptions, diagnostics) -> ValueEstimate:
     rng = rng_for(seed, "traffic_imputed")
@@ -774,6 +780,7 @@ def _impute(clicks_unmatched, unmatched_clicks, m_clicks, m_cpc, opts, share, cu
                      "missing_at_random": "unmatched keywords are priced like matched ones"},
         diagnostics={"clicks_imputed": clicks_unmatched, "keywords_imputed": int(unmatched_clicks.size)},
         warnings=("imputed value rests on the assumption that keywords without a CPC cost what matched ones do",),
+        levers=_levers(share),
     )
 
 
