@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from conftest import load_result
 
-from socialroi.valuation.blend import blend, roi_percent
+from socialroi.valuation.blend import blend
+from socialroi.valuation.finance import roi_percent
 from socialroi.valuation.direct import direct_revenue
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import ValueEstimate

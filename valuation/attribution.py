@@ -102,7 +102,7 @@ def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str
     import pandas as pd
     import pyarrow.compute as pc
 
-    from socialroi.valuation.segments import _yes_no
+    from socialroi.valuation.customers import yes_no
 
     t = as_table(source, TOUCH_ROLES, explicit=columns, name="touchpoint table")
     n = t.n_rows
@@ -121,7 +121,7 @@ def read_journeys(source: Any, options: AttributionOptions, columns: Mapping[str
     times = parse_dates(t.text("timestamp"), file=t.name, column=t.columns["timestamp"], what="a date or time",
                         order=options.date_order)
     days = (times - times.min()).dt.total_seconds().to_numpy() / 86400.0
-    converted = _yes_no(t, t.columns["converted"], blank_ok=False, what="a yes/no conversion flag") == 1.0
+    converted = yes_no(t, t.columns["converted"], blank_ok=False, what="a yes/no conversion flag") == 1.0
     revenue = t.numbers("revenue", allow_blank=True).values
     revenue = np.where(np.isnan(revenue), 0.0, revenue)
 

@@ -21,12 +21,8 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_LEVEL, ValueEstimate, check_same_run, interval_from_draws
+from socialroi.valuation.finance import roi_percent, roi_points
 from socialroi.valuation.notebook import Printable
-
-
-def roi_percent(value, cost):
-    """ROI in percent: ``(value - cost) / cost * 100`` (scalars or arrays)."""
-    return (np.asarray(value, dtype=float) - cost) / cost * 100.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,7 +130,7 @@ class RoiResult(Printable):
             rows.append({
                 "component": c.component, "label": c.label, "kind": c.kind, "value": c.point, "lower": lo,
                 "upper": hi, "share_of_value": c.point / self.total_value if self.total_value else 0.0,
-                "roi_points": c.point / self.total_cost * 100.0, "method": c.method,
+                "roi_points": float(roi_points(c.point, self.total_cost)), "method": c.method,
             })
         lo, hi = self.costs.interval
         rows.append({

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialroi.valuation.finance import roi_points
+
 UNITS = ("money", "percent", "share", "count", "ratio", "number", "p", "flag", "text")
 
 
@@ -147,7 +149,7 @@ def _components(run, f, full: bool) -> Section:
     comps = sorted(roi.components, key=lambda c: -c.point)
     rows = [{"Component": c.label, "Kind": c.kind, "Value": c.point, "Lower": c.interval[0], "Upper": c.interval[1],
              "Share of value": c.point / roi.total_value if roi.total_value else float("nan"),
-             "ROI points": c.point / roi.total_cost * 100} for c in comps]
+             "ROI points": float(roi_points(c.point, roi.total_cost))} for c in comps]
     lo, hi = roi.costs.interval
     rows.append({"Component": "Costs", "Kind": "cost", "Value": -roi.total_cost, "Lower": -hi, "Upper": -lo,
                  "Share of value": float("nan"), "ROI points": -100.0})

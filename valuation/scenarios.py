@@ -32,8 +32,8 @@ from socialroi.models.distributions import Distribution, DistributionError, samp
 from socialroi.valuation.costs import line_keys
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_LEVEL, rng_for
+from socialroi.valuation.finance import annuity, roi_percent
 from socialroi.valuation.notebook import Printable
-from socialroi.valuation.segments import annuity
 
 SHARES = {"traffic.replacement_share", "support.deflection.rate"}  # probabilities: support must be in [0, 1]
 
@@ -76,7 +76,7 @@ def _factor(declared, bases: Mapping[str, float], shared: dict):
             y0, r0 = bases[ny], bases[nr]
 
             def annuity_factor(x, ny=ny, nr=nr, y0=y0, r0=r0):
-                return _annuity_vec(x.get(ny, y0), x.get(nr, r0)) / annuity(y0, r0)
+                return annuity(x.get(ny, y0), x.get(nr, r0)) / annuity(y0, r0)
 
             shared[declared.annuity] = annuity_factor
         return shared[declared.annuity]
@@ -115,12 +115,6 @@ def cost_levers(ledger) -> dict[str, Lever]:
     out["costs.multiplier"] = Lever("costs.multiplier", 1.0, (), None, "multiplier on every cost line")
     return out
 
-
-def _annuity_vec(years, rate):
-    years = np.asarray(years, dtype=float)
-    rate = np.asarray(rate, dtype=float)
-    safe = np.where(np.abs(rate) < 1e-12, 1.0, rate)
-    return np.where(np.abs(rate) < 1e-12, years, (1 - (1 + safe) ** (-years)) / safe)
 
 
 @dataclass(frozen=True)
@@ -215,11 +209,11 @@ class Simulation:
 
     @property
     def blended_roi(self) -> np.ndarray:
-        return (self.value_total - self.cost) / self.cost * 100
+        return roi_percent(self.value_total, self.cost)
 
     @property
     def hard_roi(self) -> np.ndarray:
-        return (self.value_hard - self.cost) / self.cost * 100
+        return roi_percent(self.value_hard, self.cost)
 
     def figures(self, level: float = DEFAULT_LEVEL) -> dict[str, Any]:
         """Mean, P5, P50, P95 and the equal-tailed interval at ``level`` (``lower``, ``upper``) of blended and
@@ -352,14 +346,14 @@ def tornado(model: Model, spec: Spec):
     spec = model._aliases(spec)
     base = dict(spec.fixed)
     _, total0, cost0 = model.point(base)
-    roi0 = (total0 - cost0) / cost0 * 100
+    roi0 = float(roi_percent(total0, cost0))
     rows = []
     for name, d in spec.uncertain.items():
         p10, p90 = (float(v) for v in d.ppf(np.array([0.1, 0.9])))
         out = []
         for v in (p10, p90):
             _, t, c = model.point({**base, name: v})
-            out.append((t - c) / c * 100)
+            out.append(float(roi_percent(t, c)))
         rows.append({"assumption": name, "base": model.levers[name].base, "p10": p10, "p90": p90,
                      "roi_at_p10": out[0], "roi_at_p90": out[1], "swing": abs(out[1] - out[0])})
     frame = pd.DataFrame(rows, columns=["assumption", "base", "p10", "p90", "roi_at_p10", "roi_at_p90", "swing"])

@@ -262,14 +262,15 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
 
     from socialroi.models.counts import count_effect
     from socialroi.models.glm import EstimationError
-    from socialroi.valuation.segments import OutcomeSpec, SegmentSpec, _frame
+    from socialroi.valuation.customers import read_customers
+    from socialroi.valuation.segments import OutcomeSpec, SegmentSpec
 
     table = as_table(customers, {}, name="customer table")
     # the customer table is read and checked exactly as for segment lifts (the id doubles as the
     # placeholder outcome column: counts come from the ticket log)
     seg = SegmentSpec(covariates=tuple(spec.covariates), engaged=spec.engaged, id=spec.id,
                       outcomes=(OutcomeSpec("tickets", spec.id, "continuous"),))
-    frame, engaged, resolved, _, _ = _frame(table, seg)  # every row kept: no arms, blanks refused
+    frame, engaged, resolved, _, _ = read_customers(table, seg)  # every row kept: no arms, blanks refused
     log = as_table(tickets, TICKET_ROLES, name="ticket log")
     if not log.has("customer"):
         raise log.error("no customer column; the count method needs the customer of each ticket "
