@@ -134,7 +134,7 @@ class _flags_for_options:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind, exc, tb) -> bool:
+    def __exit__(self, kind, exc, tb) -> None:
         import re
 
         if isinstance(exc, InputError) and exc.file is None:
@@ -143,7 +143,6 @@ class _flags_for_options:
                 key = m.group(1)
                 flag = self.renamed.get(key, "--" + key.replace("_", "-"))
                 raise InputError(flag + exc.message[len(key):]) from None
-        return False
 
 
 @app.command()
@@ -207,8 +206,9 @@ def traffic(
         )
     result = value_traffic(
         keywords, cpc, opts,
-        traffic_columns={"keyword": keyword_col, "clicks": clicks_col},
-        cpc_columns={"keyword": cpc_keyword_col, "cpc": cpc_col, "cpc_low": cpc_low_col, "cpc_high": cpc_high_col},
+        traffic_columns={k: v for k, v in (("keyword", keyword_col), ("clicks", clicks_col)) if v},
+        cpc_columns={k: v for k, v in (("keyword", cpc_keyword_col), ("cpc", cpc_col), ("cpc_low", cpc_low_col),
+                                       ("cpc_high", cpc_high_col)) if v},
         seed=seed or 0, n_draws=draws or 10_000,
     )
     _emit(traffic_report(result), fmt, output)
@@ -482,13 +482,12 @@ def report(
 ) -> None:
     """Client-ready report of a project: HTML with charts, an Excel workbook, or Markdown (the same content)."""
     from socialroi.cli.output import output_format, write_atomic
+    from socialroi.valuation.api import render_report
     from socialroi.valuation.run import run_project
 
     loaded = _load(project, output)
     kind = output_format(fmt.value if fmt else None, output, tuple(f.value for f in ReportFormat), "html")
     run = run_project(loaded, seed=seed, draws=draws, progress=_progress())
-    from socialroi.valuation.api import render_report
-
     data = render_report(run, kind)
     _clear_progress()
     for w in run.warnings:

@@ -24,6 +24,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +105,7 @@ _LOG_EFFECT_DEAL = 0.08
 _LOG_HR_CLOSE = 0.35
 
 
-def _customers(seed: int) -> tuple[str, dict]:
+def _customers(seed: int) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """B2B customer accounts (shops, clubs, schools, companies) with planted engagement effects.
 
     Engaged customers are larger and longer-standing, and size and tenure also
@@ -181,7 +182,7 @@ def _customers(seed: int) -> tuple[str, dict]:
     return text, truth, {"engaged": engaged, "size_z": size_z, "ten_z": ten_z, "seg": seg}
 
 
-SUPPORT = {"cost_per_ticket": 7.8, "views": 52_000, "survey_yes": 18, "survey_n": 400, "launch_week": 60,
+SUPPORT: dict[str, Any] = {"cost_per_ticket": 7.8, "views": 52_000, "survey_yes": 18, "survey_n": 400, "launch_week": 60,
            "weeks": 104, "level_shift": -35.0}
 _CHANNEL_COSTS = {"email": 6.9, "phone": 11.4, "chat": 5.6, "social": 3.2}
 _LOG_RR_TICKETS = math.log(0.8)
@@ -404,7 +405,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
     in_cpc = (rng.random(n) < 0.90) | (langs == "brand")
     no_bid = in_cpc & (rng.random(n) < 0.03) & (langs != "brand")  # listed with blank bids
 
-    traffic_rows = []
+    traffic_rows: list[Any] = []
     split_clicks = np.zeros(n, dtype=int)
     for i, (lang, kw) in enumerate(canon):
         spellings = _variants(lang, kw, rng)
@@ -464,7 +465,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
         social_high += max(imp / 1000 * cpm_hi, clk * cpc_p, eng * cpe)
 
     # cost ledger
-    cost_rows = [
+    cost_rows: list[Any] = [
         ["staff time", "Social media manager (0.6 FTE)", "", 1_030, 52.0, "", "", CURRENCY],
         ["staff time", "Content writer (0.4 FTE)", "", 690, 47.5, "", "", CURRENCY],
         ["staff time", "Customer care on social (0.3 FTE)", "", 520, 41.0, "", "", CURRENCY],
@@ -485,7 +486,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
     priced = in_cpc & ~no_bid & nonbrand
     clicks = split_clicks.astype(float)
     traffic_value = REPLACEMENT_SHARE * float(np.sum(clicks[priced] * mid[priced]))
-    truth = {
+    truth: dict[str, Any] = {
         "seed": seed,
         "currency": CURRENCY,
         "replacement_share": REPLACEMENT_SHARE,

@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -89,18 +90,18 @@ class Effect:
     available: bool = True
     reason: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain dictionary (NaN kept as float NaN)."""
         return asdict(self)
 
 
-def _unavailable(outcome, method, reason, n1, n0, level) -> Effect:
+def _unavailable(outcome: str, method: str, reason: str, n1: int, n0: int, level: float) -> Effect:
     nan = float("nan")
     return Effect(outcome, method, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, n1, n0, nan, nan, level,
                   False, reason)
 
 
-def _influence_cov(psi: np.ndarray, a22: np.ndarray, corrections, n_params: int,
+def _influence_cov(psi: np.ndarray, a22: np.ndarray, corrections: Any, n_params: int,
                    clusters: np.ndarray | None) -> np.ndarray:
     """Covariance of the mean parameters from the stacked estimating equations.
 
@@ -132,11 +133,12 @@ def _influence_cov(psi: np.ndarray, a22: np.ndarray, corrections, n_params: int,
         groups = int(inv.max()) + 1
         summed = np.zeros((groups, infl.shape[1]))
         np.add.at(summed, inv, infl)
-        return summed.T @ summed / n**2 * (groups / (groups - 1) if groups > 1 else 1.0)
-    return infl.T @ infl / n**2 * (n / (n - n_params) if n > n_params else 1.0)
+        return np.asarray(summed.T @ summed / n**2 * (groups / (groups - 1) if groups > 1 else 1.0), dtype=float)
+    return np.asarray(infl.T @ infl / n**2 * (n / (n - n_params) if n > n_params else 1.0), dtype=float)
 
 
-def _effect(outcome, method, a, b, cov_ab, y_sd, family, n1, n0, level) -> Effect:
+def _effect(outcome: str, method: str, a: float, b: float, cov_ab: np.ndarray, y_sd: float, family: str, n1: int,
+            n0: int, level: float) -> Effect:
     from scipy.special import ndtr, ndtri  # scipy.stats takes over a second to import
 
     z = float(ndtri(0.5 + level / 2))

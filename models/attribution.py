@@ -109,16 +109,16 @@ def touch_weights(j: Journeys, model: str, *, half_life: float = 7.0, first: flo
     """Each touch's share of its journey's revenue under a heuristic model (shares sum to 1 per journey)."""
     pos, length = _position_in_journey(j)
     if model == "first_touch":
-        return (pos == 0).astype(float)
+        return np.asarray(pos == 0, dtype=float)
     if model == "last_touch":
-        return (pos == length - 1).astype(float)
+        return np.asarray(pos == length - 1, dtype=float)
     if model == "linear":
         return 1.0 / length
     if model == "time_decay":
         jt = j.journey_of_touch()
         t_last = j.times[j.offsets[1:] - 1][jt]
         w = np.power(2.0, -(t_last - j.times) / half_life)
-        return w / np.bincount(jt, weights=w, minlength=j.n_journeys)[jt]
+        return np.asarray(w / np.bincount(jt, weights=w, minlength=j.n_journeys)[jt], dtype=float)
     if model == "position":
         middle = 1.0 - first - last
         w = np.where(pos == 0, first, np.where(pos == length - 1, last, middle / np.maximum(length - 2, 1)))
@@ -128,7 +128,7 @@ def touch_weights(j: Journeys, model: str, *, half_life: float = 7.0, first: flo
     raise ValueError(f"unknown heuristic model {model!r}")
 
 
-def heuristic_credit(j: Journeys, model: str, **kw) -> np.ndarray:
+def heuristic_credit(j: Journeys, model: str, **kw: float) -> np.ndarray:
     """Revenue credited to each channel (array by channel code)."""
     jt = j.journey_of_touch()
     w = touch_weights(j, model, **kw) * j.weighted_revenue[jt]
@@ -188,9 +188,9 @@ def markov_removal(j: Journeys, order: int = 1) -> tuple[float, np.ndarray]:
     wj = j.journey_weights
     same = np.diff(jt) == 0
     wts = np.concatenate([wj[nonempty], wj[jt[:-1][same]], wj[nonempty]])
-    src, dst = np.concatenate(src), np.concatenate(dst)
+    src_states, dst_states = np.concatenate(src), np.concatenate(dst)
     size = n_states + 3
-    counts = csr_matrix((wts, (src, dst)), shape=(size, size))
+    counts = csr_matrix((wts, (src_states, dst_states)), shape=(size, size))
     out = np.asarray(counts.sum(axis=1)).ravel()
     transient = np.arange(n_states + 1)  # states and start
 
@@ -201,9 +201,9 @@ def markov_removal(j: Journeys, order: int = 1) -> tuple[float, np.ndarray]:
             q[:, removed] = 0
             r_rows = removed
             r[r_rows] = 0
-        q = csr_matrix(q)
+        q_rows = csr_matrix(q)
         denom = np.where(out[transient] > 0, out[transient], 1.0)
-        qn = csr_matrix(q.multiply(1.0 / denom[:, None]))
+        qn = csr_matrix(q_rows.multiply(1.0 / denom[:, None]))
         rn = r / denom
         absorb = spsolve((identity(len(transient), format="csc") - qn).tocsc(), rn)
         return float(absorb[-1])  # from start

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -69,7 +70,7 @@ def independent_columns(matrix: np.ndarray, tol: float = 1e-9) -> np.ndarray:
 
 
 def build_design(
-    frame,
+    frame: Any,
     covariates: Sequence[str],
     *,
     categorical: Sequence[str] = (),

@@ -227,11 +227,11 @@ def sample(
                                     f"{vals[0]:.3g}); make the correlations consistent with each other")
         root = vecs * np.sqrt(np.clip(vals, 0, None))
         z = root @ rng.standard_normal((idx.size, n))
-        for row, j in enumerate(idx):
+        for row, j in enumerate(idx.tolist()):
             u = ndtr(z[row])
             np.clip(u, 1e-15, 1 - 1e-15, out=u)
             out[j] = distributions[j].ppf(u)
-    for j in np.flatnonzero(~linked):
+    for j in np.flatnonzero(~linked).tolist():
         u = rng.random(n)
         np.clip(u, 1e-15, 1 - 1e-15, out=u)
         out[j] = distributions[j].ppf(u)

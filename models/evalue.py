@@ -40,4 +40,4 @@ def rr_from_hr(hr: float) -> float:
     """Approximate risk ratio of a hazard ratio for a common outcome."""
     if not hr > 0:
         return float("nan")
-    return (1 - 0.5 ** math.sqrt(hr)) / (1 - 0.5 ** math.sqrt(1 / hr))
+    return float((1 - 0.5 ** math.sqrt(hr)) / (1 - 0.5 ** math.sqrt(1 / hr)))

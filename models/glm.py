@@ -95,7 +95,7 @@ class GLMFit:
 
     def linear_predictor(self, matrix: np.ndarray) -> np.ndarray:
         """Linear predictor for rows of ``matrix``."""
-        return matrix @ self.params
+        return np.asarray(matrix @ self.params, dtype=float)
 
     def predict(self, matrix: np.ndarray) -> np.ndarray:
         """Mean response for rows of ``matrix``."""
@@ -108,7 +108,7 @@ def mean_of(family: str, eta: np.ndarray) -> np.ndarray:
         return 0.5 * (1.0 + np.tanh(0.5 * eta))  # stable logistic
     if family == "gaussian":
         return eta
-    return np.exp(np.clip(eta, -700, 700))
+    return np.asarray(np.exp(np.clip(eta, -700, 700)), dtype=float)
 
 
 def dmean_deta(family: str, mu: np.ndarray) -> np.ndarray:
@@ -123,8 +123,8 @@ def dmean_deta(family: str, mu: np.ndarray) -> np.ndarray:
 def score_weights(family: str, y: np.ndarray, mu: np.ndarray) -> np.ndarray:
     """Per-row factor r such that the score of row i is ``x_i * r_i``."""
     if family == "gamma":
-        return (y - mu) / mu
-    return y - mu  # canonical links
+        return np.asarray((y - mu) / mu, dtype=float)
+    return np.asarray(y - mu, dtype=float)  # canonical links
 
 
 def information_weights(family: str, mu: np.ndarray) -> np.ndarray:
@@ -139,7 +139,7 @@ def information_weights(family: str, mu: np.ndarray) -> np.ndarray:
 def _newton_weights(family: str, y: np.ndarray, mu: np.ndarray) -> np.ndarray:
     """Weights of the observed information (equal to the expected one for canonical links)."""
     if family == "gamma":
-        return y / mu
+        return np.asarray(y / mu, dtype=float)
     return information_weights(family, mu)
 
 
@@ -163,7 +163,7 @@ def deviance(family: str, y: np.ndarray, eta: np.ndarray) -> float:
 def _link(family: str, mu: np.ndarray) -> np.ndarray:
     if family == "binomial":
         return np.log(mu / (1.0 - mu))
-    return np.log(mu)
+    return np.asarray(np.log(mu), dtype=float)
 
 
 def _solve(matrix: np.ndarray, w: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -177,7 +177,7 @@ def _solve(matrix: np.ndarray, w: np.ndarray, rhs: np.ndarray) -> np.ndarray:
         return cho_solve(cho_factor(gram), xr)
     except LinAlgError:
         sol, *_ = np.linalg.lstsq(gram, xr, rcond=None)
-        return sol
+        return np.asarray(sol, dtype=float)
 
 
 def _indicator_separation(matrix: np.ndarray, y: np.ndarray, names: Sequence[str] | None) -> str | None:
@@ -198,7 +198,7 @@ def _indicator_separation(matrix: np.ndarray, y: np.ndarray, names: Sequence[str
     for k, j in enumerate(cols):
         for side, rows, positives in (("= 1", ones[k], pos_on[k]), ("= 0", n - ones[k], y_total - pos_on[k])):
             if 0 < rows < n and positives in (0.0, rows):
-                label = names[j + 1] if names is not None and j + 1 < len(names) else f"column {j + 1}"
+                label = names[int(j) + 1] if names is not None and j + 1 < len(names) else f"column {j + 1}"
                 outcome = "1" if positives == rows else "0"
                 return (f"perfect separation: every one of the {int(rows)} row(s) with {label} {side} has outcome "
                         f"{outcome}, so its coefficient is infinite; merge that category with another, or drop "

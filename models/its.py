@@ -78,7 +78,7 @@ class ItsResult:
 def interrupted_series(
     dates: np.ndarray,
     counts: np.ndarray,
-    launch,
+    launch: Any,
     *,
     harmonics: int = 2,
     level: float = 0.95,
@@ -100,13 +100,13 @@ def interrupted_series(
     import pandas as pd
     from scipy.stats import t as student_t
 
-    dates = pd.to_datetime(np.asarray(dates))
+    when = pd.DatetimeIndex(pd.to_datetime(np.asarray(dates)))
     y = np.asarray(counts, dtype=float)
     launch = pd.Timestamp(launch)
     n = len(y)
-    week = np.asarray((dates - dates[0]).days, dtype=float) / 7.0
-    post = np.asarray(dates >= launch)
-    since = np.where(post, np.asarray((dates - launch).days, dtype=float) / 7.0, 0.0)
+    week = np.asarray((when - when[0]).days, dtype=float) / 7.0
+    post = np.asarray(when >= launch)
+    since = np.where(post, np.asarray((when - launch).days, dtype=float) / 7.0, 0.0)
     cols = [np.ones(n), week]
     names = ["const", "trend"]
     for k in range(1, harmonics + 1):
@@ -125,7 +125,7 @@ def interrupted_series(
     avoided = float(c @ beta)
     se = math.sqrt(max(float(c @ cov @ c), 0.0))
     tstat = avoided / se if se > 0 else float("nan")
-    table = pd.DataFrame({"week": dates.strftime("%Y-%m-%d"), "actual": y, "fitted": fitted, "forecast": forecast,
+    table = pd.DataFrame({"week": when.strftime("%Y-%m-%d"), "actual": y, "fitted": fitted, "forecast": forecast,
                           "gap": forecast - y, "post": post})
     return ItsResult(avoided, se, float(beta[-2]), math.sqrt(cov[-2, -2]), float(beta[-1]), math.sqrt(cov[-1, -1]),
                      float(2 * student_t.sf(abs(tstat), df)), int((~post).sum()), int(post.sum()), r2, rho, table,
@@ -159,7 +159,7 @@ def fit_ar1_reml(y: np.ndarray, x: np.ndarray) -> tuple[float, np.ndarray, np.nd
 
     n, k = x.shape
 
-    def gls(rho: float):
+    def gls(rho: float) -> tuple[np.ndarray, np.ndarray, float]:
         xs, ys = _prais_winsten(x, rho), _prais_winsten(y, rho)
         gram = xs.T @ xs
         beta = np.linalg.solve(gram, xs.T @ ys)
@@ -169,7 +169,7 @@ def fit_ar1_reml(y: np.ndarray, x: np.ndarray) -> tuple[float, np.ndarray, np.nd
     def neg_restricted(rho: float) -> float:
         _, gram, rss = gls(rho)
         _, logdet = np.linalg.slogdet(gram)
-        return 0.5 * ((n - k) * math.log(rss / (n - k)) - math.log(1.0 - rho * rho) + logdet)
+        return float(0.5 * ((n - k) * math.log(rss / (n - k)) - math.log(1.0 - rho * rho) + logdet))
 
     rho = float(minimize_scalar(neg_restricted, bounds=(-0.99, 0.99), method="bounded",
                                 options={"xatol": 1e-8}).x)

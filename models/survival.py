@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ class HazardEffect:
     available: bool = True
     reason: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Plain dictionary."""
         return asdict(self)
 
@@ -94,10 +95,11 @@ def score_residuals(time: np.ndarray, event: np.ndarray, exog: np.ndarray, beta:
     a = np.cumsum(d / s0)
     b = np.cumsum((d / s0)[:, None] * xbar, axis=0)
     own = event[:, None] * (exog - xbar[inverse])
-    return own - r[:, None] * (exog * a[inverse][:, None] - b[inverse])
+    return np.asarray(own - r[:, None] * (exog * a[inverse][:, None] - b[inverse]), dtype=float)
 
 
-def robust_cov(time, event, exog, beta, naive_cov, clusters=None) -> np.ndarray:
+def robust_cov(time: np.ndarray, event: np.ndarray, exog: np.ndarray, beta: np.ndarray, naive_cov: np.ndarray,
+               clusters: np.ndarray | None = None) -> np.ndarray:
     """Sandwich covariance ``V U'U V`` of Cox coefficients (scores summed by cluster)."""
     u = score_residuals(time, event, exog, beta)
     if clusters is not None:
@@ -105,7 +107,7 @@ def robust_cov(time, event, exog, beta, naive_cov, clusters=None) -> np.ndarray:
         summed = np.zeros((int(inv.max()) + 1, u.shape[1]))
         np.add.at(summed, inv, u)
         u = summed
-    return naive_cov @ (u.T @ u) @ naive_cov
+    return np.asarray(naive_cov @ (u.T @ u) @ naive_cov, dtype=float)
 
 
 def cox_att(
@@ -209,7 +211,7 @@ def cox_att(
         own = event * jump[inverse]
         at_risk = np.cumsum(jump * dh)[inverse]  # sum over t_j <= T_i of C_j dH0_j / S0_j
         b_vec = (c_times * dh) @ xbar  # sum_j C_j xbar_j dH0_j
-        return phi + own - r * at_risk - phi_beta @ b_vec
+        return np.asarray(phi + own - r * at_risk - phi_beta @ b_vec, dtype=float)
 
     diff_s = s1_h - s0_h
     g_s = (-(s1_h * h_grid[-1] * r1)[:, None] * x1 + (s0_h * h_grid[-1] * r0)[:, None] * x0).mean(axis=0)

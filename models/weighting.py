@@ -8,6 +8,7 @@ the non-engaged look like the engaged on the covariates.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -41,7 +42,7 @@ class PropensityFit:
     scores: np.ndarray
     weights: np.ndarray
     keep: np.ndarray
-    overlap: dict
+    overlap: dict[str, Any]
     warnings: tuple[str, ...] = field(default=())
 
     @classmethod
@@ -105,13 +106,14 @@ def fit_propensity(treated: np.ndarray, design: Design, *, trim: float | None = 
     if wc.size and ess < 0.1 * wc.size:
         warnings.append(f"poor overlap: the weighted non-engaged group is worth {ess:.0f} customers out of "
                         f"{wc.size} (effective sample size); weighting estimates are fragile, consider trimming")
-    if overlap["share_engaged_above_0.95"] > 0.05:
-        warnings.append(f"poor overlap: {100 * overlap['share_engaged_above_0.95']:.0f}% of engaged customers have "
+    above = float(overlap["share_engaged_above_0.95"])  # type: ignore[arg-type]
+    if above > 0.05:
+        warnings.append(f"poor overlap: {100 * above:.0f}% of engaged customers have "
                         "a propensity above 0.95 (few comparable non-engaged customers)")
     return PropensityFit(fit.params, e, w, keep, overlap, tuple(warnings))
 
 
-def balance_table(design: Design, treated: np.ndarray, weights: np.ndarray):
+def balance_table(design: Design, treated: np.ndarray, weights: np.ndarray) -> Any:
     """Standardised mean differences of each covariate column before and after weighting.
 
     SMD = (mean engaged - mean non-engaged) / sqrt((var engaged + var non-engaged) / 2),

@@ -3,10 +3,10 @@ import pytest
 from conftest import load_result
 
 from socialroi.valuation.blend import blend
-from socialroi.valuation.finance import roi_percent
 from socialroi.valuation.direct import direct_revenue
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import ValueEstimate
+from socialroi.valuation.finance import roi_percent
 
 HAND = load_result("roi_hand_case.json")
 N = 20_000

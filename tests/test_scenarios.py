@@ -161,8 +161,8 @@ def test_annuity_levers_move_the_retention_value_by_one_annuity_ratio():
     """Horizon and discount rate are two levers of one annuity factor: moving both multiplies the retention value
     by annuity(new) / annuity(base) once (hand calculation), not by the ratio twice."""
     from socialroi.datasets import example_project
-    from socialroi.valuation.scenarios import Model
     from socialroi.valuation.finance import annuity
+    from socialroi.valuation.scenarios import Model
 
     run = run_project(example_project(), draws=500, simulate=False)
     model = Model(run)

@@ -223,7 +223,8 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
     if not social & set(names):
         raise InputError("none of the social channels appears in the touchpoints; name them with social_channels "
                          f"(channels found: {', '.join(names)})")
-    kw = dict(half_life=options.half_life_days, first=options.first, last=options.last, order=options.order)
+    kw: dict[str, Any] = {"half_life": options.half_life_days, "first": options.first, "last": options.last,
+                          "order": options.order}
     table = pd.DataFrame({"channel": names, "social": [n in social for n in names]})
     for model in HEURISTICS:
         table[model] = credit(j, model, half_life=kw["half_life"], first=kw["first"], last=kw["last"])

@@ -92,7 +92,7 @@ def parse_dates(values: Any, *, file: str, column: str, allow_blank: bool = Fals
         for has_time, suffix in ((False, ""), (True, " %H:%M:%S"), (True, " %H:%M")):
             todo = parsed.isna() & (with_time == has_time)
             if todo.any():
-                parsed[todo] = pd.to_datetime(present[todo], format=fmt + suffix, errors="coerce")
+                parsed[todo] = pd.to_datetime(present[todo], format=f"{fmt}{suffix}", errors="coerce")
     bad = parsed.isna()
     if bad.any():
         index = int(bad.index[np.flatnonzero(bad.to_numpy())[0]])

@@ -68,6 +68,8 @@ def direct_revenue(
         amount = float(values.sum())
         method = f"sum of {len(values)} attributed revenue line(s) supplied by the user"
         diagnostics["lines"] = int(len(values))
+    if amount is None:  # unreachable: exactly one of amount and table is given (checked above)
+        raise InputError("give direct revenue either as an amount or as a table")
     amount = float(amount)
     if not np.isfinite(amount):
         raise InputError(f"direct revenue must be a finite number, got {amount}")
@@ -75,7 +77,7 @@ def direct_revenue(
         raise InputError(f"direct revenue must not be negative, got {amount:,.2f}")
     if (low is None) != (high is None):
         raise InputError("give both low and high for the direct revenue range, or neither")
-    if low is not None:
+    if low is not None and high is not None:
         low, high = float(low), float(high)
         if not low <= amount <= high:
             raise InputError(f"direct revenue range {low:,.2f} to {high:,.2f} must contain the amount {amount:,.2f}")

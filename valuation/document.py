@@ -102,8 +102,8 @@ def format_value(value: Any, unit: str, f) -> str:
     return f.number(value, digits)
 
 
-def _pair(f, lo: float, hi: float, fmt: Callable[[float], str]) -> str:
-    return f"{fmt(lo)} {f.to} {fmt(hi)}"
+def _pair(f, interval: tuple[float, float], fmt: Callable[[float], str]) -> str:
+    return f"{fmt(interval[0])} {f.to} {fmt(interval[1])}"
 
 
 def _headline_facts(run, f) -> tuple[Fact, ...]:
@@ -113,11 +113,11 @@ def _headline_facts(run, f) -> tuple[Fact, ...]:
         name = f"{h.model}, {h.statistic}"
         out += [
             Fact(f"Blended ROI ({h.model})", f.percent(h.blended_roi),
-                 f"{name}; {pct} interval {_pair(f, *h.blended_roi_interval, f.percent)}"),
+                 f"{name}; {pct} interval {_pair(f, h.blended_roi_interval, f.percent)}"),
             Fact(f"Hard ROI, direct only ({h.model})", f.percent(h.hard_roi),
-                 f"{pct} interval {_pair(f, *h.hard_roi_interval, f.percent)}"),
+                 f"{pct} interval {_pair(f, h.hard_roi_interval, f.percent)}"),
             Fact(f"Net value ({h.model})", f.money(h.net_value),
-                 f"{pct} interval {_pair(f, *h.net_value_interval, f.money)}"),
+                 f"{pct} interval {_pair(f, h.net_value_interval, f.money)}"),
             Fact(f"Probability of a loss ({h.model})", f.share(h.probability_of_loss),
                  f"share of {h.n_draws:,} draws with blended ROI below zero"),
         ]
@@ -361,7 +361,7 @@ def _cashflows(run, f, full: bool) -> Section:
                   f"{f.share(c['probability_npv_below_zero'])}"),
              Fact("Payback", f"period {c['payback_period']} of {c['periods']}" if c["payback_period"] else
                   f"not within {c['periods']} periods", f"{c['frequency']}s"))
-    tables = ()
+    tables: tuple[Table, ...] = ()
     if full:
         t = sim.cashflow_table.rename(columns={"period": "Period", "value": "Value", "cost": "Cost", "net": "Net",
                                                "discounted_net": "Discounted net", "cumulative_net": "Cumulative net"})

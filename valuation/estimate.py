@@ -88,9 +88,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-def records(frame) -> list[dict[str, Any]]:
+def records(frame: Any) -> list[dict[str, Any]]:
     """A DataFrame as a list of JSON-ready row dictionaries (see :func:`plain`)."""
-    return plain(frame.to_dict(orient="records"))
+    out: list[dict[str, Any]] = plain(frame.to_dict(orient="records"))
+    return out
 
 
 @dataclass(frozen=True)

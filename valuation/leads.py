@@ -62,6 +62,11 @@ class LeadReport(Printable):
                 "channels": records(self.channels), "warnings": list(self.warnings)}
 
 
+def _per_group(groups, summarise):
+    """``summarise`` applied to each group without its grouping columns (pandas' ``include_groups=False``)."""
+    return groups.apply(summarise, include_groups=False)
+
+
 def parse_bands(text: str | Sequence[float] | None) -> tuple[tuple[str, float], ...]:
     """Band edges ``"40,70"`` (three bands) or ``"slow:40,medium:70,fast"`` (named) into (name, upper) pairs."""
     if text is None or text == "":
@@ -166,7 +171,7 @@ def lead_cycle(
                           "revenue": rev, "average_revenue": avg, "value_per_lead": rate * avg})
 
     # every band x group pair, empty ones included (pandas >= 2.3 no longer calls apply on empty groups)
-    by_band = frame.groupby(["band", "group"], observed=True).apply(summarise, include_groups=False)
+    by_band = _per_group(frame.groupby(["band", "group"], observed=True), summarise)
     by_band = by_band.reindex(pd.MultiIndex.from_product(
         [frame["band"].cat.categories, sorted(set(frame["group"]) | {"social", "other"})], names=["band", "group"]))
     empty_rows = by_band["leads"].isna()
@@ -174,10 +179,10 @@ def lead_cycle(
         by_band.loc[empty_rows, col] = value
     by_band = by_band.reset_index()
     by_band["band"] = pd.Categorical(by_band["band"], categories=frame["band"].cat.categories, ordered=True)
-    monthly = frame.groupby(["band", "group", "month"], observed=True).apply(summarise, include_groups=False) \
+    monthly = _per_group(frame.groupby(["band", "group", "month"], observed=True), summarise) \
         .reset_index().sort_values(["band", "group", "month"], kind="stable")
     monthly["lead_growth"] = monthly.groupby(["band", "group"], observed=True)["leads"].pct_change()
-    by_channel = frame.groupby("channel").apply(summarise, include_groups=False).reset_index()
+    by_channel = _per_group(frame.groupby("channel"), summarise).reset_index()
     for table in (by_band, monthly, by_channel):
         table[["leads", "conversions"]] = table[["leads", "conversions"]].astype(int)
     by_channel.insert(1, "social", by_channel["channel"].isin(social))

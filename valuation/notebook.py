@@ -55,5 +55,5 @@ def frame_lines(frame: Any, limit: int = 20) -> str:
     import pandas as pd
 
     with pd.option_context("display.width", 120, "display.max_colwidth", 40, "display.max_columns", 12):
-        text = frame.head(limit).to_string(index=False)
+        text = str(frame.head(limit).to_string(index=False))
     return text + (f"\n... {len(frame) - limit} more rows" if len(frame) > limit else "")

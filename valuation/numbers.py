@@ -214,9 +214,9 @@ def parse_numbers(
                 file=file, column=column, row=row,
             )
         currency = currencies.pop() if currencies else None
-        factor = {u: (0.01 if split[u][2] else 1.0) for u in uniques}
+        factor = {u: (0.01 if (split[u] or ("", None, False))[2] else 1.0) for u in uniques}
         keys = pa.array(uniques, pa.string())
-        nums = np.array([parsed[u] * factor[u] for u in uniques], dtype=float)
+        nums = np.array([float(parsed[u] or 0.0) * factor[u] for u in uniques], dtype=float)  # none left None
         idx = pc.fill_null(pc.index_in(trimmed, value_set=keys), -1).to_numpy(zero_copy_only=False)
         out = np.full(len(trimmed), np.nan)
         ok = idx >= 0

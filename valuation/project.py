@@ -149,8 +149,8 @@ def _segment_spec(path: Path, seg: dict[str, Any]):
 
     try:
         outcomes = tuple(OutcomeSpec(**o) for o in seg["outcomes"])
-        options = {k: tuple(v) if isinstance(v, list) else v for k, v in seg.items()
-                   if k not in ("customers", "outcomes")}
+        options: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in seg.items()
+                                   if k not in ("customers", "outcomes")}
         return SegmentSpec(outcomes=outcomes, **options)
     except InputError as exc:
         raise _err(path, exc.message) from None

@@ -251,8 +251,8 @@ class Model:
 
         When ``parts`` is a dict, each component's value is stored in it.
         """
-        hard = 0.0
-        total = 0.0
+        hard: Any = 0.0
+        total: Any = 0.0
         scaling: dict[str, list[Lever]] = {}
         for lever in self.levers.values():
             for c in lever.components:
@@ -261,7 +261,7 @@ class Model:
             v = comp_draws[comp.component]
             done = set()
             for lever in scaling.get(comp.component, ()):
-                if lever.name in x and id(lever.factor) not in done:
+                if lever.name in x and lever.factor is not None and id(lever.factor) not in done:
                     v = v * lever.factor(x)
                     done.add(id(lever.factor))
             total = total + v
@@ -269,7 +269,7 @@ class Model:
                 parts[comp.component] = v
             if comp.kind == "hard":
                 hard = hard + v
-        cost = 0.0
+        cost: Any = 0.0
         for i in self.order:
             line = x.get(f"costs.line{i + 1}", line_draws[i])
             if self.staff[i] and "costs.hourly_rate_multiplier" in x:
@@ -521,8 +521,8 @@ def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], 
                                    upfront_cost=cash.get("upfront_cost", 0.0),
                                    value_growth=cash.get("value_growth", 0.0))
     canon = model._aliases(base)
-    names = {model.canon(k): k for k in [*base.fixed, *base.uncertain]}  # show the name the user wrote
-    levers = pd.DataFrame([{"assumption": names.get(k, k), "base": v.base,
+    written = {model.canon(k): k for k in [*base.fixed, *base.uncertain]}  # show the name the user wrote
+    levers = pd.DataFrame([{"assumption": written.get(k, k), "base": v.base,
                             "distribution": canon.uncertain[k].kind if k in canon.uncertain else
                             ("fixed" if k in canon.fixed else "base"),
                             "value": canon.fixed.get(k, v.base), "description": v.description}

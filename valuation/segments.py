@@ -417,6 +417,7 @@ def analyse_segments(
         sub_design = _subset(design, present)
         sub_cl = None if clusters is None else clusters[present]
         if o.kind == "duration":
+            assert o.horizon is not None and event is not None  # OutcomeSpec requires them for durations
             try:
                 h = cox_att(y[present], event[present].astype(bool), sub_engaged, sub_design, horizon=float(o.horizon),
                             outcome=o.name, clusters=sub_cl, level=level)
@@ -580,13 +581,16 @@ def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, le
         draws = normal_draws(e.estimate, e.se, component, seed, n_draws)
     sign = o.sign  # a lower outcome is the gain when lower is better (churn flags)
     direction = "" if sign > 0 else " (lower is better: the fall in the outcome is the gain)"
+    assumptions: dict[str, Any]
     if o.value == "retention":
+        assert o.annual_value is not None  # OutcomeSpec requires it for retention
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)
         how = (f"extra retained customers (effect on the engaged x {n_engaged} engaged) x annual value "
                f"{o.annual_value:,.2f} x {o.horizon_years:g}-year annuity at {o.discount_rate:.1%}")
         assumptions = {"annual_value": o.annual_value, "horizon_years": o.horizon_years,
                        "discount_rate": o.discount_rate, "engaged_customers": n_engaged}
     elif o.value == "upsell":
+        assert o.value_per_event is not None  # OutcomeSpec requires it for upsell
         factor = n_engaged * o.value_per_event
         how = f"extra upsells (effect x {n_engaged} engaged) x value per upsell {o.value_per_event:,.2f}"
         assumptions = {"value_per_event": o.value_per_event, "engaged_customers": n_engaged}
@@ -628,6 +632,7 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
     if o.value == "none":
         return None
     component = f"segment_{o.name}"
+    assumptions: dict[str, Any]
     if o.value == "retention":
         draws = normal_draws(h.survival_difference, h.survival_difference_se, component, seed, n_draws)
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)

@@ -136,32 +136,32 @@ def selling_metrics(activity: Any, messages: Any = None, *, date_order: str | No
         for tm, g in frame.groupby("team")])
     by_hour = by_weekday = None
     if messages is not None:
-        m = as_table(messages, {}, name="message log")
-        mc = {c.casefold(): c for c in m.data.column_names}
+        log = as_table(messages, {}, name="message log")
+        mc = {c.casefold(): c for c in log.data.column_names}
         for need in ("rep", "received"):
             if need not in mc:
-                raise InputError(f"no column '{need}' in the message log", file=m.name)
-        received = parse_dates(m.data.column(mc["received"]), file=m.name, column=mc["received"],
+                raise InputError(f"no column '{need}' in the message log", file=log.name)
+        received = parse_dates(log.data.column(mc["received"]), file=log.name, column=mc["received"],
                                what="a date and time", order=date_order)
-        replied = parse_dates(m.data.column(mc["replied"]), file=m.name, column=mc["replied"], allow_blank=True,
+        replied = parse_dates(log.data.column(mc["replied"]), file=log.name, column=mc["replied"], allow_blank=True,
                               what="a date and time", order=date_order) if "replied" in mc else \
-            pd.Series(pd.NaT, index=range(m.n_rows), dtype="datetime64[ns]")
+            pd.Series(pd.NaT, index=range(log.n_rows), dtype="datetime64[ns]")
         hours = (replied - received).dt.total_seconds() / 3600
         early = np.flatnonzero((hours < 0).to_numpy())
         if early.size:
-            raise InputError("replied before the message was received", file=m.name, column=mc["replied"],
+            raise InputError("replied before the message was received", file=log.name, column=mc["replied"],
                              row=int(early[0]) + 1)
-        log = pd.DataFrame({"rep": [str(v) for v in m.data.column(mc["rep"]).to_pylist()], "hours": hours,
+        msgs = pd.DataFrame({"rep": [str(v) for v in log.data.column(mc["rep"]).to_pylist()], "hours": hours,
                             "hour": received.dt.hour, "weekday": received.dt.day_name()})
-        med = log.groupby("rep")["hours"].median()
-        rate = log.groupby("rep")["hours"].apply(lambda h: h.notna().mean())
+        med = msgs.groupby("rep")["hours"].median()
+        rate = msgs.groupby("rep")["hours"].apply(lambda h: h.notna().mean())
         reps = reps.merge(pd.DataFrame({"rep": med.index, "median_response_hours": med.to_numpy(),
                                         "replied_share_of_log": rate.reindex(med.index).to_numpy()}), on="rep",
                           how="left")
-        by_hour = log.groupby("hour").agg(messages=("hours", "size"), median_response_hours=("hours", "median"),
+        by_hour = msgs.groupby("hour").agg(messages=("hours", "size"), median_response_hours=("hours", "median"),
                                           response_rate=("hours", lambda h: h.notna().mean())).reset_index()
         days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        by_weekday = log.groupby("weekday").agg(messages=("hours", "size"), median_response_hours=("hours", "median"),
+        by_weekday = msgs.groupby("weekday").agg(messages=("hours", "size"), median_response_hours=("hours", "median"),
                                                 response_rate=("hours", lambda h: h.notna().mean())) \
-            .reindex([d for d in days if d in set(log["weekday"])]).reset_index()
+            .reindex([d for d in days if d in set(msgs["weekday"])]).reset_index()
     return SellingReport(reps, teams, by_hour, by_weekday)

@@ -456,8 +456,10 @@ def analyse_support(config: Mapping[str, Any], *, currency: str = "USD", seed: i
                            handle_minutes=config.get("handle_minutes")) if needs_cost else None
     estimates: list[ValueEstimate] = []
     counts = series = None
-    common = dict(currency=currency, n_draws=n_draws)
+    common: dict[str, Any] = {"currency": currency, "n_draws": n_draws}
+    c: dict[str, Any]
     if "deflection" in config:
+        assert cost is not None  # every method that prices avoided tickets needs it (NOT_FILED)
         c = dict(config["deflection"])
         views = c.pop("views")
         estimates.append(deflection_savings(views, cost, seed=seed, **c, **common))
@@ -466,11 +468,13 @@ def analyse_support(config: Mapping[str, Any], *, currency: str = "USD", seed: i
         estimates.append(channel_shift_savings(c.pop("tickets"), c.pop("channel_costs"),
                                                hourly_cost=config.get("agent_hourly_cost"), **c, **common))
     if "measured_counts" in config:
+        assert cost is not None
         c = dict(config["measured_counts"])
         est, counts = measured_count_savings(c.pop("customers"), c.pop("tickets"), CountSpec(**c), cost, seed=seed,
                                              level=level, **common)
         estimates.append(est)
     if "measured_series" in config:
+        assert cost is not None
         c = dict(config["measured_series"])
         est, series = measured_series_savings(c.pop("weekly"), c.pop("launch"), cost, seed=seed, level=level,
                                               **c, **common)

@@ -360,11 +360,11 @@ def _layout(path: Path, name: str) -> tuple[_Layout, str]:
 
 def _resolve(header: list[str], roles: Mapping[str, Role], explicit: Mapping[str, str], name: str) -> dict[str, str]:
     folded: dict[str, str] = {}
-    for col in header:
-        key = _fold(col)
+    for heading in header:
+        key = _fold(heading)
         if key in folded:
-            raise InputError(f"the header names column '{col}' twice; rename one of them", file=name)
-        folded[key] = col
+            raise InputError(f"the header names column '{heading}' twice; rename one of them", file=name)
+        folded[key] = heading
     found: dict[str, str] = {}
     for role, spec in roles.items():
         wanted = explicit.get(role)
@@ -387,12 +387,12 @@ def _resolve(header: list[str], roles: Mapping[str, Role], explicit: Mapping[str
             if spec.required:
                 # a file that is not a table (one column: no separator) is not echoed: its first line could
                 # be anything, a password file's included
-                found = (", ".join(repr(h) for h in header) if len(header) > 1 else
-                         "one column and no separator: is this a table with a header row?")
+                seen = (", ".join(repr(h) for h in header) if len(header) > 1 else
+                        "one column and no separator: is this a table with a header row?")
                 raise InputError(
                     f"no column for {role}: expected one of "
                     + ", ".join(repr(a) for a in spec.aliases)
-                    + f" (found {found}); rename the column, or map it: columns = {{ {role} = \"Your column\" }} "
+                    + f" (found {seen}); rename the column, or map it: columns = {{ {role} = \"Your column\" }} "
                     "in the project file, or the command's column option (such as --keyword-col) where it has one",
                     file=name,
                 )

@@ -354,7 +354,7 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
         high_col = cpc.numbers("cpc_high", allow_blank=True)
         low, high = low_col.values, high_col.values
         symbols = {"cpc_low": low_col.currency, "cpc_high": high_col.currency}
-        roles = ("cpc_low", "cpc_high")
+        roles: tuple[str, ...] = ("cpc_low", "cpc_high")
         if cpc.has("cpc"):  # a point CPC beside the range fills in rows where the range is blank
             point_col = cpc.numbers("cpc", allow_blank=True)
             symbols["cpc"] = point_col.currency
@@ -464,9 +464,9 @@ def _period_factor(table: Table, opts: TrafficOptions) -> tuple[float, str, bool
                           "\"month\" in [traffic] and months = N in [project] (project file)", "clicks")
     note = "; clicks are an SEO tool's estimate, not measured clicks" if seo else ""
     if opts.traffic_period == "month":
-        return float(opts.months), note + f"; clicks per month x {opts.months:g} months", seo
+        return float(opts.months or 0), note + f"; clicks per month x {opts.months:g} months", seo
     if opts.traffic_period == "year":
-        return float(opts.months) / 12.0, note + f"; clicks per year x {opts.months:g}/12", seo
+        return float(opts.months or 0) / 12.0, note + f"; clicks per year x {opts.months:g}/12", seo
     return 1.0, note, seo
 
 
@@ -728,9 +728,9 @@ def _spellings(uniques, wanted: np.ndarray, keys, raw, clicks: np.ndarray) -> di
         entry = totals.setdefault((k, s), [0.0, r])
         entry[0] += clicks[r]
     best: dict[int, tuple[float, int, str]] = {}
-    for (k, s), (c, r) in totals.items():
-        if k not in best or (c, -r) > (best[k][0], -best[k][1]):
-            best[k] = (c, r, s)
+    for (k, s), (total_clicks, first_row) in totals.items():
+        if k not in best or (total_clicks, -first_row) > (best[k][0], -best[k][1]):
+            best[k] = (total_clicks, int(first_row), s)
     return {int(wanted[k]): v[2] for k, v in best.items()}
 
 

@@ -89,13 +89,13 @@ def _summary(wb, run, doc) -> None:
     ws.append(["Figure", *[h.model for h in heads]])
     for c in ws[1]:
         c.font = Font(bold=True)
-    rows = [("Blended ROI", "blended_roi", PERCENT), ("Blended ROI, lower", ("blended_roi_interval", 0), PERCENT),
-            ("Blended ROI, upper", ("blended_roi_interval", 1), PERCENT), ("Hard ROI", "hard_roi", PERCENT),
-            ("Hard ROI, lower", ("hard_roi_interval", 0), PERCENT), ("Hard ROI, upper", ("hard_roi_interval", 1),
-                                                                      PERCENT),
-            ("Net value", "net_value", MONEY), ("Net value, lower", ("net_value_interval", 0), MONEY),
-            ("Net value, upper", ("net_value_interval", 1), MONEY),
-            ("Probability of loss", "probability_of_loss", PERCENT), ("Draws", "n_draws", "#,##0")]
+    rows: list[tuple[str, Any, str]] = [
+        ("Blended ROI", "blended_roi", PERCENT), ("Blended ROI, lower", ("blended_roi_interval", 0), PERCENT),
+        ("Blended ROI, upper", ("blended_roi_interval", 1), PERCENT), ("Hard ROI", "hard_roi", PERCENT),
+        ("Hard ROI, lower", ("hard_roi_interval", 0), PERCENT), ("Hard ROI, upper", ("hard_roi_interval", 1), PERCENT),
+        ("Net value", "net_value", MONEY), ("Net value, lower", ("net_value_interval", 0), MONEY),
+        ("Net value, upper", ("net_value_interval", 1), MONEY),
+        ("Probability of loss", "probability_of_loss", PERCENT), ("Draws", "n_draws", "#,##0")]
     for label, key, fmt in rows:
         values = [getattr(h, key) if isinstance(key, str) else getattr(h, key[0])[key[1]] for h in heads]
         if fmt == PERCENT and "Probability" not in label:
