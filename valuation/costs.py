@@ -21,7 +21,7 @@ import numpy as np
 
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
 from socialroi.valuation.notebook import Printable
-from socialroi.valuation.tables import Role, as_table, currency_code, fold_name
+from socialroi.valuation.tables import Role, as_table, currency_code, first_row, fold_name
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "staff time": ("staff", "staff time", "salaries", "salary", "labour", "labor", "personnel", "people", "time"),
@@ -174,26 +174,26 @@ def read_ledger(
     staff = ~np.isnan(hours) | ~np.isnan(rate)
     half = staff & (np.isnan(hours) | np.isnan(rate))
     if half.any():
-        row = int(np.flatnonzero(half)[0]) + 1
+        row = first_row(half)
         raise table.error("staff time needs both hours and hourly_rate", "hours" if table.has("hours") else "hourly_rate",
                           row)
     computed = np.where(staff, hours * rate, amount)
     clash = staff & ~np.isnan(amount) & ~np.isclose(amount, hours * rate, rtol=0.01, atol=0.01)
     if clash.any():
-        row = int(np.flatnonzero(clash)[0]) + 1
+        row = first_row(clash)
         raise table.error(
             f"amount {amount[row - 1]:,.2f} differs from hours x hourly_rate = {computed[row - 1]:,.2f}; "
             "leave amount blank for staff time or correct it", "amount", row)
     missing = np.isnan(computed)
     if missing.any():
-        row = int(np.flatnonzero(missing)[0]) + 1
+        row = first_row(missing)
         raise table.error("no amount (and no hours x hourly_rate); fill in the cost", "amount" if table.has("amount")
                           else None, row)
     lo = np.where(np.isnan(low), computed, low)
     hi = np.where(np.isnan(high), computed, high)
     bad = (lo > computed + 1e-9) | (hi < computed - 1e-9)
     if bad.any():
-        row = int(np.flatnonzero(bad)[0]) + 1
+        row = first_row(bad)
         raise table.error(f"range {lo[row - 1]:,.2f} to {hi[row - 1]:,.2f} does not contain the amount "
                           f"{computed[row - 1]:,.2f}; fix low/high", "low" if table.has("low") else "high", row)
 

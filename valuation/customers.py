@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.tables import fold_name
+from socialroi.valuation.tables import first_row, fold_name
 
 _LOG = re.compile(r"log\((.+)\)")  # a covariate written log(column)
 _TRUE = {"1", "1.0", "true", "yes", "y", "t", "engaged"}
@@ -114,7 +114,7 @@ def read_customers(table, spec):
                 raise InputError(f"blank covariate in {int(blank.sum()):,} row(s) (first shown); fill them in, or "
                                  "leave those customers out with --drop-incomplete (command line) or "
                                  "drop_incomplete = true in [segments] (project file)", file=t.name, column=source,
-                                 row=int(np.flatnonzero(blank)[0]) + 1)
+                                 row=first_row(blank))
             incomplete |= blank
     if incomplete.any():
         detail = ", ".join(f"{c} {int(b.sum()):,}" for c, b in blank_by_column.items() if b.any())

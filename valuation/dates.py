@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.valuation.errors import InputError
+from socialroi.valuation.tables import first_row
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?$")
 _TIME = r"( \d{1,2}:\d{2}(:\d{2})?)?$"
@@ -75,7 +76,7 @@ def parse_dates(values: Any, *, file: str, column: str, allow_blank: bool = Fals
     text = pd.Series(trimmed.to_numpy(zero_copy_only=False), dtype=object)
     blank = text.isna() | (text == "")
     if not allow_blank and blank.any():
-        row = int(np.flatnonzero(blank.to_numpy())[0]) + 1
+        row = first_row(blank.to_numpy())
         raise InputError(f"blank cell where {what} is required; fill it in or remove the row", file=file,
                          column=column, row=row)
     present = text[~blank]

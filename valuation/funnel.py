@@ -27,7 +27,7 @@ import numpy as np
 
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.notebook import Printable
-from socialroi.valuation.tables import as_table, fold_name
+from socialroi.valuation.tables import as_table, first_row, fold_name
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +96,7 @@ def funnel(source: Any, stages: Sequence[str] | None = None, *, period: str = "p
                           **counts})
     dup = frame.duplicated(["period", "channel"])
     if dup.any():
-        row = int(np.flatnonzero(dup.to_numpy())[0]) + 1
+        row = first_row(dup.to_numpy())
         raise InputError("this period and channel appear twice; keep one row each", file=t.name, column=pcol, row=row)
     for prev, cur in zip(stage_cols, stage_cols[1:]):
         grown = np.flatnonzero(frame[cur].to_numpy() > frame[prev].to_numpy())

@@ -30,7 +30,7 @@ import numpy as np
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.notebook import Printable
-from socialroi.valuation.tables import as_table
+from socialroi.valuation.tables import as_table, first_row
 
 SUMMED = ("inbound_connections", "impressions", "engagements", "clicks", "referrals", "conversations_started",
           "messages_received", "messages_replied")
@@ -123,11 +123,11 @@ def selling_metrics(activity: Any, messages: Any = None, *, date_order: str | No
     dup = frame.duplicated(["rep", "period"])
     if dup.any():
         raise InputError("this rep and period appear twice; keep one row each", file=t.name, column=cols["period"],
-                         row=int(np.flatnonzero(dup.to_numpy())[0]) + 1)
+                         row=first_row(dup.to_numpy()))
     bad = [m for m in ("messages_replied",) if m in frame and "messages_received" in frame
            and (frame["messages_replied"] > frame["messages_received"]).any()]
     if bad:
-        row = int(np.flatnonzero((frame["messages_replied"] > frame["messages_received"]).to_numpy())[0]) + 1
+        row = first_row((frame["messages_replied"] > frame["messages_received"]).to_numpy())
         raise InputError("more messages replied than received", file=t.name, column=cols["messages_replied"], row=row)
     reps = pd.DataFrame([{"rep": r, "team": g["team"].iloc[0], **_metrics(g)} for r, g in frame.groupby("rep")])
     teams = pd.DataFrame([{"team": tm, "reps": g["rep"].nunique(), **_metrics(

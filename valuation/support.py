@@ -44,7 +44,7 @@ from socialroi.valuation.estimate import (
     student_t_draws,
 )
 from socialroi.valuation.notebook import Printable
-from socialroi.valuation.tables import Role, as_table, fold_name
+from socialroi.valuation.tables import Role, as_table, first_row, fold_name
 
 METHODS = ("deflection", "channel_shift", "measured_counts", "measured_series")
 NOT_FILED = ("deflection", "measured_counts", "measured_series")  # methods that count tickets never filed
@@ -294,7 +294,7 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
             raise InputError(f"no exposure column '{spec.exposure}'", file=table.name)
         exposure = parse_numbers(table.data.column(col[0]), file=table.name, column=col[0]).values
         if np.any(exposure <= 0):
-            row = int(np.flatnonzero(exposure <= 0)[0]) + 1
+            row = first_row(exposure <= 0)
             raise InputError("exposure must be positive", file=table.name, column=col[0], row=row)
     from socialroi.models.design import build_design
 

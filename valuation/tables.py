@@ -188,8 +188,8 @@ class Table:
             return factor * rates[symbol], reporting
         codes = pc.utf8_upper(pc.utf8_trim_whitespace(pc.fill_null(self.text(role), "")))
 
-        def first_row(code: str) -> int:
-            return int(np.flatnonzero(pc.equal(codes, code).to_numpy(zero_copy_only=False))[0]) + 1
+        def row_of(code: str) -> int:
+            return first_row(pc.equal(codes, code).to_numpy(zero_copy_only=False))
 
         uniques = pc.unique(codes).to_pylist()  # in order of first appearance
         present = [u for u in uniques if u]
@@ -197,12 +197,12 @@ class Table:
             other = [u for u in present if u != symbol]
             if other:
                 raise self.error(f"the amounts carry {symbol} but this row's currency is {other[0]}; make the "
-                                 "symbol and the currency column agree", symbol_role, first_row(other[0]))
+                                 "symbol and the currency column agree", symbol_role, row_of(other[0]))
         for u in present:
             if not _CURRENCY_RE.match(u):
-                currency_code(u, file=self.name, column=self.columns[role], row=first_row(u))
+                currency_code(u, file=self.name, column=self.columns[role], row=row_of(u))
         if "" in uniques and present:
-            raise self.error("blank currency while other rows name one; fill it in", role, first_row(""))
+            raise self.error("blank currency while other rows name one; fill it in", role, row_of(""))
         if reporting is None:
             if len(present) > 1:
                 raise self.error(f"mixes currencies ({', '.join(present)}); give the reporting currency and "
@@ -213,7 +213,7 @@ class Table:
                 continue
             if u not in rates:
                 raise self.error(f"amounts in {u} but no exchange rate to {reporting}; add {u} to the rates", role,
-                                 first_row(u))
+                                 row_of(u))
             factor[pc.equal(codes, u).to_numpy(zero_copy_only=False)] = rates[u]
         return factor, reporting
 
@@ -356,6 +356,14 @@ def _layout(path: Path, name: str) -> tuple[_Layout, str]:
     if header_row:
         notes.append(f"{name}: skipped {header_row} title line(s) above the header")
     return _Layout(full_text, delim, header_row, header, tuple(notes), _file_decimal(body, delim)), enc
+
+
+def first_row(mask: Any) -> int:
+    """The data row (1 = the first row below the header) of the first true entry of ``mask`` (array or Series):
+    the row every "bad value" message names."""
+    import numpy as np
+
+    return int(np.flatnonzero(np.asarray(mask))[0]) + 1
 
 
 def _resolve(header: list[str], roles: Mapping[str, Role], explicit: Mapping[str, str], name: str) -> dict[str, str]:
@@ -572,7 +580,6 @@ def _check_memory(path: Path, name: str) -> None:
 def _refuse_nan_text(data, name: str) -> None:
     """A CSV cell that says "nan" is text, not a number: Arrow reads it into a float column as NaN, which
     would then pass for a blank cell."""
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -582,7 +589,7 @@ def _refuse_nan_text(data, name: str) -> None:
             nan = pc.fill_null(pc.is_nan(col), False).to_numpy(zero_copy_only=False)
             if nan.any():
                 raise InputError("value 'nan' is not a number; write a number, or leave the cell empty where a "
-                                 "blank is allowed", file=name, column=column, row=int(np.flatnonzero(nan)[0]) + 1)
+                                 "blank is allowed", file=name, column=column, row=first_row(nan))
 
 
 def _read_parquet(path: Path, roles, explicit, name) -> Table:

@@ -32,7 +32,7 @@ import numpy as np
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, records, rng_for
 from socialroi.valuation.notebook import Printable
-from socialroi.valuation.tables import Role, Table, as_table, currency_code, fold_name
+from socialroi.valuation.tables import Role, Table, as_table, currency_code, first_row, fold_name
 
 KEYWORD_ALIASES = (
     "Keyword", "Query", "Top queries", "Queries", "Search query", "Search term", "Search terms", "Term",
@@ -370,11 +370,11 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
     both = ~np.isnan(low) & ~np.isnan(high)
     one_blank = np.isnan(low) != np.isnan(high)
     if one_blank.any():
-        row = int(np.flatnonzero(one_blank)[0]) + 1
+        row = first_row(one_blank)
         raise cpc.error("one end of the bid range is blank; fill in both ends or neither", roles[0], row)
     inverted = both & (low > high)
     if inverted.any():
-        row = int(np.flatnonzero(inverted)[0]) + 1
+        row = first_row(inverted)
         raise cpc.error(f"low bid {low[row - 1]:g} is above high bid {high[row - 1]:g}; swap the columns or fix the row",
                         roles[0], row)
     _check_units(cpc, roles[-1], high[both], opts)
@@ -728,9 +728,9 @@ def _spellings(uniques, wanted: np.ndarray, keys, raw, clicks: np.ndarray) -> di
         entry = totals.setdefault((k, s), [0.0, r])
         entry[0] += clicks[r]
     best: dict[int, tuple[float, int, str]] = {}
-    for (k, s), (total_clicks, first_row) in totals.items():
-        if k not in best or (total_clicks, -first_row) > (best[k][0], -best[k][1]):
-            best[k] = (total_clicks, int(first_row), s)
+    for (k, s), (total_clicks, first_seen) in totals.items():
+        if k not in best or (total_clicks, -first_seen) > (best[k][0], -best[k][1]):
+            best[k] = (total_clicks, int(first_seen), s)
     return {int(wanted[k]): v[2] for k, v in best.items()}
 
 
