@@ -45,6 +45,7 @@ def test_html_is_self_contained_and_complete(example):
     run, sim = example
     html = build_html(run)
     assert "<script" not in html.lower()
+    assert str(example_project().parent) not in html and "cpc.csv: 81 keyword row(s)" in html  # file names only
     assert not re.search(r"(src|href)=\"https?:", html) and "@import" not in html
     for section in ("summary", "components", "costs", "traffic", "segments", "support", "leads", "funnel",
                     "simulation", "cashflows", "warnings", "methodology"):

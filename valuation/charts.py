@@ -14,7 +14,38 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 WIDTH = 760
-COLOURS = {"hard": "#2b6cb0", "soft": "#38a169", "cost": "#c53030", "net": "#2d3748", "neutral": "#718096"}
+COLOURS = {"hard": "#2b6cb0", "soft": "#38a169", "cost": "#c53030", "net": "#2d3748", "neutral": "#718096",
+           "negative": "#dd6b20"}
+LEGEND = {"hard": "hard (money that changed hands)", "soft": "soft (model or price estimate)", "cost": "cost",
+          "negative": "negative value", "net": "net value"}
+
+
+def _fill(kind: str, value: float) -> str:
+    """A bar's colour: its kind, or the negative colour for a value component below zero (costs stay red)."""
+    return COLOURS["negative"] if value < 0 and kind in ("hard", "soft", "neutral") else COLOURS[kind]
+
+
+def _mark(colour: str, solid: bool) -> str:
+    """Fill and stroke of a bar or point: hollow (outline only) when the estimate's interval spans zero."""
+    return f'fill="{colour}" stroke="{colour}"' if solid else f'fill="#ffffff" stroke="{colour}" stroke-width="1.5"'
+
+
+def legend(kinds: Sequence[str]) -> str:
+    """An HTML legend of the colours a chart uses."""
+    return '<p class="legend">' + " ".join(
+        f'<span><i style="background:{COLOURS[k]}"></i>{escape(LEGEND[k])}</span>' for k in dict.fromkeys(kinds)
+        if k in LEGEND) + "</p>"
+
+
+def _axis(x: Callable[[float], float], lo: float, hi: float, y: float, fmt: Callable[[float], str]) -> list[str]:
+    """A horizontal axis with five ticks labelled in the chart's unit."""
+    out = [f'<line class="axis" x1="{x(lo):.1f}" y1="{y}" x2="{x(hi):.1f}" y2="{y}" stroke="#a0aec0"/>']
+    for k in range(5):
+        v = lo + (hi - lo) * k / 4
+        out.append(f'<line x1="{x(v):.1f}" y1="{y}" x2="{x(v):.1f}" y2="{y + 4}" stroke="#a0aec0"/>')
+        out.append(f'<text class="tick" x="{x(v):.1f}" y="{y + 16}" font-size="10" text-anchor="middle">'
+                   f'{escape(fmt(v))}</text>')
+    return out
 
 
 def _scale(lo: float, hi: float, a: float, b: float) -> Callable[[float], float]:
@@ -58,7 +89,7 @@ def waterfall(title: str, steps: Sequence[tuple[str, float, str]], fmt: Callable
         y = 25 + i * row
         x0, x1 = sorted((x(a), x(b)))
         body.append(f'<rect class="bar {kind}" x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 1):.1f}" height="{row - 8}" '
-                    f'fill="{COLOURS[kind]}"><title>{escape(label)}: {escape(fmt(amount))}</title></rect>')
+                    f'fill="{_fill(kind, amount)}"><title>{escape(label)}: {escape(fmt(amount))}</title></rect>')
         body.append(f'<text class="label" x="{left - 8}" y="{y + 16}" text-anchor="end" font-size="12">'
                     f'{escape(_short(label))}</text>')
         body.append(f'<text class="value" x="{x1 + 6:.1f}" y="{y + 16}" font-size="12">{escape(fmt(amount))}</text>')
@@ -72,8 +103,9 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Cal
     left, right = 260, WIDTH - 120
     x = _scale(lo_all, hi_all, left, right)
     row = 24
-    height = 40 + row * len(rows)
-    body = [f'<line x1="{x(0):.1f}" y1="15" x2="{x(0):.1f}" y2="{height - 10}" stroke="#a0aec0" stroke-dasharray="4"/>']
+    height = 60 + row * len(rows)
+    body = [f'<line x1="{x(0):.1f}" y1="15" x2="{x(0):.1f}" y2="{height - 30}" stroke="#a0aec0" stroke-dasharray="4"/>']
+    body += _axis(x, lo_all, hi_all, height - 28, fmt)
     for i, (label, est, lo, hi) in enumerate(rows):
         y = 28 + i * row
         body.append(f'<text class="label" x="{left - 8}" y="{y + 4}" text-anchor="end" font-size="12">'
@@ -83,19 +115,25 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Cal
             continue
         body.append(f'<line class="interval" x1="{x(lo):.1f}" y1="{y}" x2="{x(hi):.1f}" y2="{y}" stroke="#2d3748" '
                     'stroke-width="2"/>')
-        body.append(f'<circle class="point" cx="{x(est):.1f}" cy="{y}" r="4" fill="#2b6cb0"><title>{escape(label)}: '
+        solid = lo > 0 or hi < 0  # an interval that spans zero: hollow
+        body.append(f'<circle class="point{"" if solid else " spans-zero"}" cx="{x(est):.1f}" cy="{y}" r="4" '
+                    f'{_mark("#2b6cb0", solid)}><title>{escape(label)}: '
                     f'{escape(fmt(est))} [{escape(fmt(lo))}, {escape(fmt(hi))}]</title></circle>')
         body.append(f'<text class="value" x="{right + 8}" y="{y + 4}" font-size="11">{escape(fmt(est))}</text>')
     return _svg(title, height, body, "forest")
 
 
-def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], str], kind: str = "neutral") -> str:
-    """Horizontal bars from zero, one per (label, value)."""
+def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], str], kind: str = "neutral",
+         solid: Sequence[bool] | None = None) -> str:
+    """Horizontal bars from zero, one per (label, value), the value written beside each.
+
+    A negative value is drawn in the negative colour; ``solid[i]`` false draws bar ``i`` hollow (its interval
+    spans zero)."""
     if not rows:
         return _svg(title, 30, ['<text x="10" y="20" font-size="12">no data</text>'], "bars")
     lo = min(0.0, *(v for _, v in rows))
     hi = max(0.0, *(v for _, v in rows))
-    left, right = 230, WIDTH - 110
+    left, right = 230, WIDTH - (230 if solid is not None and not all(solid) else 110)
     x = _scale(lo, hi, left, right)
     row = 26
     height = 30 + row * len(rows)
@@ -103,20 +141,23 @@ def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], s
     for i, (label, v) in enumerate(rows):
         y = 15 + i * row
         x0, x1 = sorted((x(0), x(v)))
-        body.append(f'<rect class="bar {kind}" x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 1):.1f}" height="{row - 8}" '
-                    f'fill="{COLOURS[kind]}"><title>{escape(label)}: {escape(fmt(v))}</title></rect>')
+        filled = True if solid is None else bool(solid[i])
+        body.append(f'<rect class="bar {kind}{"" if filled else " spans-zero"}" x="{x0:.1f}" y="{y}" '
+                    f'width="{max(x1 - x0, 1):.1f}" height="{row - 8}" {_mark(_fill(kind, v), filled)}>'
+                    f'<title>{escape(label)}: {escape(fmt(v))}</title></rect>')
         body.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" font-size="12">'
                     f'{escape(_short(label))}</text>')
-        body.append(f'<text class="value" x="{x1 + 6:.1f}" y="{y + 14}" font-size="12">{escape(fmt(v))}</text>')
+        body.append(f'<text class="value" x="{x1 + 6:.1f}" y="{y + 14}" font-size="12">{escape(fmt(v))}'
+                    f'{"" if filled else " (not significant)"}</text>')
     return _svg(title, height, body, "bars")
 
 
 def histogram(title: str, values, fmt: Callable[[float], str], bins: int = 40, marker: float | None = 0.0) -> str:
-    """Histogram of draws, with an optional vertical marker (e.g. ROI = 0)."""
+    """Histogram of draws with P5, P50 and P95 marked and labelled, and a break-even marker (ROI = 0)."""
     import numpy as np
 
     counts, edges = np.histogram(np.asarray(values, dtype=float), bins=bins)
-    left, right, top, bottom = 60, WIDTH - 20, 20, 220
+    left, right, top, bottom = 60, WIDTH - 20, 30, 230
     x = _scale(float(edges[0]), float(edges[-1]), left, right)
     y = _scale(0.0, float(counts.max() or 1), bottom, top)
     body = []
@@ -124,8 +165,14 @@ def histogram(title: str, values, fmt: Callable[[float], str], bins: int = 40, m
         body.append(f'<rect class="bin" x="{x(a):.1f}" y="{y(c):.1f}" width="{max(x(b) - x(a) - 1, 0.5):.1f}" '
                     f'height="{bottom - y(c):.1f}" fill="{COLOURS["soft"] if a >= 0 else COLOURS["cost"]}"/>')
     if marker is not None and edges[0] <= marker <= edges[-1]:
-        body.append(f'<line x1="{x(marker):.1f}" y1="{top}" x2="{x(marker):.1f}" y2="{bottom}" stroke="#2d3748" '
-                    'stroke-dasharray="4"/>')
+        body.append(f'<line class="break-even" x1="{x(marker):.1f}" y1="{top}" x2="{x(marker):.1f}" y2="{bottom}" '
+                    'stroke="#c53030" stroke-width="2"/>')
+        body.append(f'<text x="{x(marker) + 4:.1f}" y="{top + 10}" font-size="11" fill="#c53030">break-even</text>')
+    for q, name in zip(np.quantile(np.asarray(values, dtype=float), [0.05, 0.5, 0.95]), ("P5", "P50", "P95")):
+        body.append(f'<line class="percentile" x1="{x(q):.1f}" y1="{top}" x2="{x(q):.1f}" y2="{bottom}" '
+                    'stroke="#2d3748" stroke-dasharray="4"/>')
+        body.append(f'<text class="percentile" x="{x(q):.1f}" y="{top - 4}" font-size="11" text-anchor="middle">'
+                    f'{name} {escape(fmt(float(q)))}</text>')
     body.append(f'<text class="axis" x="{left}" y="{bottom + 18}" font-size="11">{escape(fmt(float(edges[0])))}</text>')
     body.append(f'<text class="axis" x="{right}" y="{bottom + 18}" font-size="11" text-anchor="end">'
                 f'{escape(fmt(float(edges[-1])))}</text>')
@@ -139,14 +186,21 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], base: fl
     left, right = 280, WIDTH - 90
     x = _scale(min(vals), max(vals), left, right)
     row = 24
-    height = 40 + row * len(rows)
-    body = [f'<line x1="{x(base):.1f}" y1="15" x2="{x(base):.1f}" y2="{height - 10}" stroke="#2d3748"/>']
+    height = 60 + row * len(rows)
+    body = [f'<line x1="{x(base):.1f}" y1="25" x2="{x(base):.1f}" y2="{height - 30}" stroke="#2d3748"/>',
+            f'<text x="{x(base):.1f}" y="14" font-size="11" text-anchor="middle">base {escape(fmt(base))}</text>']
+    body += _axis(x, min(vals), max(vals), height - 28, fmt)
     for i, (label, a, b) in enumerate(rows):
-        yy = 20 + i * row
+        yy = 30 + i * row
         x0, x1 = sorted((x(a), x(b)))
         body.append(f'<rect class="bar" x="{x0:.1f}" y="{yy}" width="{max(x1 - x0, 1):.1f}" height="{row - 8}" '
                     f'fill="{COLOURS["hard"]}"><title>{escape(label)}: {escape(fmt(a))} to {escape(fmt(b))}</title>'
                     '</rect>')
         body.append(f'<text class="label" x="{left - 8}" y="{yy + 13}" text-anchor="end" font-size="11">'
                     f'{escape(_short(label))}</text>')
+        for v, name in ((a, "P10"), (b, "P90")):
+            anchor = "end" if x(v) <= x(base) else "start"
+            shift = -4 if anchor == "end" else 4
+            body.append(f'<text class="side" x="{x(v) + shift:.1f}" y="{yy + 13}" font-size="9" text-anchor="{anchor}">'
+                        f'{name} {escape(fmt(v))}</text>')
     return _svg(title, height, body, "tornado")

@@ -49,7 +49,7 @@ def _flag(table, column: str) -> np.ndarray:
     return yes_no(table, column, blank_ok=False, what="a yes/no flag; use 1/0, true/false or yes/no") == 1.0
 
 
-def read_customers(table, spec):
+def read_customers(table: Any, spec: Any) -> tuple[Any, Any, dict[str, Any], Any, list[str]]:
     """Read and check every column the analysis uses.
 
     Returns the covariate DataFrame and engagement flags of the rows kept,

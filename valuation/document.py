@@ -48,6 +48,7 @@ class Chart:
     data: Any
     unit: str = "money"
     options: Mapping[str, Any] = field(default_factory=dict)
+    subtitle: str = ""  # what the axis measures and how to read the marks
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,9 @@ def _components(run, f, full: bool) -> Section:
         tables.append(Table("Methods and assumptions", pd.DataFrame(methods)))
     steps = [(c.label, c.point, c.kind) for c in comps] + [("Costs", -roi.total_cost, "cost"),
                                                             ("Net value", roi.net_value, "net")]
-    charts = (Chart("waterfall", f"Value waterfall: net {f.money(roi.net_value)}", steps),)
+    charts = (Chart("waterfall", f"Value waterfall: net {f.money(roi.net_value)}", steps,
+                    subtitle=f"{roi.currency}; each component from the largest, then the costs and the net value",
+                    options={"legend": ["negative" if v < 0 and k in ("hard", "soft") else k for _, v, k in steps]}),)
     return Section("components", "Components", charts=charts, tables=tuple(tables))
 
 
@@ -183,7 +186,8 @@ def _traffic(run, f) -> Section:
              Fact("Keyword coverage", f.share(d["keyword_coverage"]), "of non-brand keywords have a CPC"),
              Fact("Brand clicks excluded", f.number(d["clicks_brand"], 0), f"{d['keywords_brand']:,} keywords"))
     chart = Chart("bars", "Top keywords by value", [(str(r.keyword), float(r.value)) for r in top.itertuples()],
-                  options={"kind": "soft"})
+                  options={"kind": "soft"}, subtitle=f"{run.roi.currency}: what the same clicks would cost in paid "
+                                                     "search, times the replacement share")
     return Section("traffic", "Traffic value", facts, (chart,),
                    (Table("Top keywords by value", frame, {"Clicks": "count", "CPC": "money", "Value": "money"}),))
 
@@ -234,9 +238,11 @@ def _segments(run, f, full: bool) -> Section:
         marked = available.assign(_k=scale.to_numpy(), _u=unit.to_numpy())
         for outcome, g in marked.groupby("outcome", sort=False):
             k, u = float(g["_k"].iloc[0]), str(g["_u"].iloc[0])
-            charts.append(Chart("forest", f"Segment lift: {outcome} ({u}; effect on the engaged, 95% intervals)",
+            charts.append(Chart("forest", f"Segment lift: {outcome}",
                                 [(r.method.replace("_", " "), k * r.estimate, k * r.lower, k * r.upper)
-                                 for r in g.itertuples()], unit="number"))
+                                 for r in g.itertuples()], unit="number",
+                                subtitle=f"{u}; effect on the engaged by each method with its 95 % interval; a "
+                                         "hollow point's interval spans zero (not significant)"))
     if len(seg.durations):
         d = seg.durations[list(_COX)].rename(columns=_COX)
         tables.append(Table("Time-to-event outcomes (Cox model)", d,
@@ -259,7 +265,9 @@ def _support(run) -> Section:
                               "upper": "Upper", "counted": "Counted"})
     frame["Method"] = frame["Method"].str.replace("_", " ")
     chart = Chart("bars", "Support savings by method", [(r.Method, float(r.Saving)) for r in frame.itertuples()],
-                  options={"kind": "soft"})
+                  options={"kind": "soft", "solid": [bool(r.Lower > 0 or r.Upper < 0) for r in frame.itertuples()]},
+                  subtitle=f"{run.roi.currency} saved by each method; only the counted methods enter the ROI; "
+                           "hollow: the interval spans zero")
     return Section("support", "Support savings by method", charts=(chart,), tables=(Table(
         "Support savings by method", frame, {"Tickets": "count", "Cost per ticket": "money", "Saving": "money",
                                              "Lower": "money", "Upper": "money", "Counted": "flag"}),))
@@ -269,7 +277,9 @@ def _attribution(run) -> Section:
     att = run.attribution
     by_model = att.estimate.diagnostics["social_credit_by_model"]
     chart = Chart("bars", "Social revenue by attribution model",
-                  [(m.replace("_", " "), v) for m, v in by_model.items()], options={"kind": "hard"})
+                  [(m.replace("_", " "), v) for m, v in by_model.items()], options={"kind": "hard"},
+                  subtitle=f"{run.roi.currency} of tracked revenue credited to the social channels (social's "
+                           f"credit) under each model; the ROI uses {att.estimate.assumptions.get('model', 'one')}")
     frame = att.to_frame()
     units = {c: ("money" if frame[c].dtype.kind == "f" else "text") for c in frame.columns}
     units.update({c: "ratio" for c in frame.columns if "removal" in c or "share" in c})
@@ -308,7 +318,9 @@ def _funnel(run) -> Section:
                             {"Value per action": "money", "Lower": "money", "Upper": "money", "p-value": "p"}))
         charts.append(Chart("bars", "Value of one micro action", [(r.action, float(r.value_per_action))
                                                                    for r in fr.micro.itertuples()],
-                            options={"kind": "soft"}))
+                            options={"kind": "soft", "solid": [bool(r.p_value < 0.05) for r in fr.micro.itertuples()]},
+                            subtitle=f"{run.roi.currency} per like, share, comment or click (Poisson GLM average "
+                                     "marginal effect x value of a conversion); hollow: p >= 0.05, not significant"))
     return Section("funnel", "Funnel", charts=tuple(charts), tables=tuple(tables))
 
 
@@ -346,10 +358,13 @@ def _simulation(run, f, full: bool) -> Section:
                                          "value": "Value", "description": "Description"})
         tables.append(Table("Simulation assumptions", lev, {"Base": "number", "Value": "number"}))
         charts = [Chart("histogram", f"Distribution of blended ROI ({sim.n_draws:,} draws)", sim.roi_sample,
-                        unit="percent"),
+                        unit="percent", subtitle="blended ROI in %; dashed: P5, P50 and P95; red: break-even "
+                                                 "(ROI = 0), left of it a loss"),
                   Chart("tornado", "Tornado: blended ROI with each assumption at its P10 and P90",
                         [(r.assumption, r.roi_at_p10, r.roi_at_p90) for r in sim.tornado.head(12).itertuples()],
-                        unit="percent", options={"base": sim.base_roi})]
+                        unit="percent", options={"base": sim.base_roi},
+                        subtitle="blended ROI in %; each bar runs from the ROI with that assumption at its P10 to "
+                                 "its P90, every other assumption at its base value")]
     return Section("simulation", "Scenario simulation", tuple(facts), tuple(charts), tuple(tables))
 
 

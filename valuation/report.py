@@ -76,8 +76,13 @@ h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:1px solid #e2e8f0;padding-bo
 table{border-collapse:collapse;width:100%;font-size:.88rem;margin:8px 0}
 th,td{border-bottom:1px solid #edf2f7;padding:4px 6px;text-align:start;vertical-align:top}
 th.n,td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
-.warn li{color:#744210}.chart{margin:8px 0}code{font-size:.85rem}
-@media print{main{max-width:none}h2{break-after:avoid}.chart,table{break-inside:avoid}}
+.warn li{color:#744210}figure.chart{margin:16px 0}code{font-size:.85rem}
+figcaption strong{display:block;font-size:.95rem}figcaption .sub{display:block;color:#4a5568;font-size:.82rem}
+.legend{font-size:.8rem;color:#4a5568;margin:2px 0}.legend span{margin-inline-end:12px}
+.legend i{display:inline-block;width:10px;height:10px;margin-inline-end:4px;vertical-align:middle}
+@page{size:A4;margin:16mm 14mm}
+@media print{main{max-width:none;padding:0}h2,h3{break-after:avoid}tr,.card,svg,dl{break-inside:avoid}
+thead{display:table-header-group}section{break-before:auto}.cards{break-inside:avoid}}
 """
 
 
@@ -120,14 +125,23 @@ METHODOLOGY = {
 
 
 def _chart(chart, f) -> str:
-    """One chart of the document as inline SVG."""
+    """One chart of the document as a figure: a visible title and subtitle (the unit, how to read it), the inline
+    SVG, and a legend of its colours."""
+    caption = (f'<figcaption><strong>{_bdi(chart.title)}</strong>'
+               + (f'<span class="sub">{escape(chart.subtitle)}</span>' if chart.subtitle else "") + "</figcaption>")
+    legend = charts.legend(chart.options["legend"]) if "legend" in chart.options else ""
+    return f'<figure class="chart">{caption}{_svg(chart, f)}{legend}</figure>'
+
+
+def _svg(chart, f) -> str:
     fmt = {"money": f.money, "percent": f.percent, "ratio": lambda v: f.number(v, 3)}.get(chart.unit, f.number)
     if chart.kind == "waterfall":
         return charts.waterfall(chart.title, chart.data, fmt)
     if chart.kind == "forest":
         return charts.forest(chart.title, chart.data, fmt)
     if chart.kind == "bars":
-        return charts.bars(chart.title, chart.data, fmt, chart.options.get("kind", "neutral"))
+        return charts.bars(chart.title, chart.data, fmt, chart.options.get("kind", "neutral"),
+                           chart.options.get("solid"))
     if chart.kind == "histogram":
         return charts.histogram(chart.title, chart.data, fmt)
     if chart.kind == "tornado":

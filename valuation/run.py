@@ -175,17 +175,36 @@ class ProjectRun(Printable):
     def run_warnings(self) -> tuple[RunWarning, ...]:
         """Every warning of the run, once, typed: the project file's notices, each component's and each
         analysis's own (such as two support methods counting the same tickets)."""
-        out = [RunWarning.of("", n) for n in self.project.notices]
+        local = self._local_names()
+        out = [RunWarning.of("", local(n)) for n in self.project.notices]
         for c in (*self.roi.components, self.roi.costs):
-            out += [RunWarning.of(c.component, w) for w in c.warnings]
+            out += [RunWarning.of(c.component, local(w)) for w in c.warnings]
         for name in ("segments", "support", "attribution", "leads", "funnel"):
             part = getattr(self, name)
             if part is not None:
-                out += [RunWarning.of(name, w) for w in part.warnings]
+                out += [RunWarning.of(name, local(w)) for w in part.warnings]
         seen: dict[str, RunWarning] = {}
         for w in out:
             seen.setdefault(str(w), w)
         return tuple(seen.values())
+
+    def _local_names(self) -> Callable[[str], str]:
+        """Rewrites the input files' absolute paths in a sentence as the user wrote them: relative to the project
+        folder, or the bare file name for a file outside it. A report for a client shows no local folders."""
+        folder = self.project.path.parent
+        names: dict[str, str] = {}
+        for f in self.project.input_files():
+            f = Path(f)
+            absolute = str(f.resolve())
+            names[absolute] = str(f.resolve().relative_to(folder)) if f.resolve().is_relative_to(folder) else f.name
+        ordered = sorted(names, key=len, reverse=True)  # longest first: no path is cut inside a longer one
+
+        def local(text: str) -> str:
+            for absolute in ordered:
+                text = text.replace(absolute, names[absolute])
+            return text
+
+        return local
 
     @property
     def warnings(self) -> tuple[str, ...]:
