@@ -148,6 +148,62 @@ def test_report_renders_in_a_real_browser(example, tmp_path):
     assert "Value waterfall" in dom.stdout and "Segment lifts" in dom.stdout
 
 
+def _recalculated(office, path, out):
+    """The workbook as LibreOffice computes it (converted to xlsx, every formula evaluated and cached)."""
+    from openpyxl import load_workbook
+
+    done = subprocess.run([office, "--headless", "--convert-to", "xlsx", "--outdir", str(out), str(path)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return load_workbook(out / path.name, data_only=True)
+
+
+def _named(wb, name):
+    sheet, cell = wb.defined_names[name].attr_text.replace("$", "").split("!")
+    return wb[sheet][cell].value
+
+
+@pytest.mark.slow
+def test_live_workbook_moves_like_the_scenario_model(example, tmp_path):
+    """Finance changes an assumption in the workbook and the ROI moves exactly as the scenario model moves it.
+
+    LibreOffice recalculates the workbook (an independent formula engine); its BlendedROI, HardROI, TotalValue and
+    TotalCost must equal the fitted point at base values, and Model.point with the same levers moved."""
+    from openpyxl import load_workbook
+
+    from socialroi.valuation.scenarios import Model
+
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if not office:
+        pytest.skip("LibreOffice is not installed here (.ci/run installs libreoffice-calc)")
+    run, _ = example
+    base_path = tmp_path / "base.xlsx"
+    build_workbook(run).save(base_path)
+    wb = _recalculated(office, base_path, tmp_path / "base")
+    assert _named(wb, "BlendedROI") == pytest.approx(run.fitted.blended_roi_point / 100, rel=1e-12)
+    assert _named(wb, "HardROI") == pytest.approx(run.roi.hard_roi / 100, rel=1e-12)
+    assert _named(wb, "TotalCost") == pytest.approx(run.roi.total_cost, rel=1e-12)
+
+    moves = {"traffic.replacement_share": 0.6, "segments.retention.horizon_years": 3.0,
+             "segments.retention.discount_rate": 0.05, "support.cost_per_ticket": 9.0, "costs.multiplier": 1.2,
+             "costs.hourly_rate_multiplier": 1.1, "costs.line2": 5000.0, "direct_revenue.amount": 40_000.0}
+    edited = load_workbook(base_path)
+    ws = edited["Model"]
+    rows = {ws.cell(r, 1).value: r for r in range(2, ws.max_row + 1)}
+    for name, value in moves.items():
+        ws.cell(rows[name], 3, value)
+    moved_path = tmp_path / "moved.xlsx"
+    edited.save(moved_path)
+    wb = _recalculated(office, moved_path, tmp_path / "moved")
+    model = Model(run)
+    hard, total, cost = model.point({**model.point_values(), **moves})
+    assert _named(wb, "TotalValue") == pytest.approx(total, rel=1e-10)
+    assert _named(wb, "HardValue") == pytest.approx(hard, rel=1e-10)
+    assert _named(wb, "TotalCost") == pytest.approx(cost, rel=1e-10)
+    assert _named(wb, "BlendedROI") == pytest.approx((total - cost) / cost, rel=1e-10)
+    assert _named(wb, "BlendedROI") != pytest.approx(run.fitted.blended_roi_point / 100, rel=1e-3)  # it moved
+
+
 @pytest.mark.slow
 def test_workbook_opens_in_libreoffice(example, tmp_path):
     office = shutil.which("soffice") or shutil.which("libreoffice")

@@ -2,9 +2,14 @@
 
 It renders the run's document (:func:`socialroi.valuation.document.run_document`,
 the same one the HTML and Markdown reports render): a Summary sheet with
-every model's headline side by side, then one sheet per table of the
-document, then the cost ledger, the components' assumptions and the
-warnings. ROI is stored as a fraction with a percent format (``1.876`` shows
+every model's headline side by side; a live **Model** sheet where every
+scenario lever is an input cell and every component, cost line, total and
+ROI a formula of them (named ``BlendedROI``, ``HardROI``, ``TotalValue``,
+``HardValue``, ``TotalCost``, ``NetValue``), so finance can change an
+assumption and watch the ROI move exactly as the scenario model moves it;
+then one sheet per table of the document, the cost ledger, the components'
+assumptions, the warnings and the first 10,000 simulated ROI draws. Every
+sheet prints landscape, one page wide, with its header row repeated. ROI is stored as a fraction with a percent format (``1.876`` shows
 as ``187.6%``); money with ``#,##0.00``. The Summary recomputes the fitted
 model's blended ROI from its total value and cost with a live formula.
 
@@ -114,6 +119,8 @@ def _summary(wb, run, doc) -> None:
     r = ws.max_row  # total cost row; total value two rows above
     ws.append(["Blended ROI (fitted model, point), recomputed", f"=(B{r - 2}-B{r})/B{r}"])
     ws[ws.max_row][1].number_format = PERCENT
+    ws.append(["Blended ROI of the live model (sheet Model)", "=BlendedROI"])
+    ws[ws.max_row][1].number_format = PERCENT
     ws.append([])
     ws.append(["Currency", roi.currency])
     ws.append(["Headline", f"{run.headline.model} ({run.headline.statistic})"])
@@ -130,6 +137,100 @@ def _summary(wb, run, doc) -> None:
         ws.column_dimensions[col].width = 22
 
 
+DRAWS_SHEET = 10_000  # simulation draws written for finance to chart or resample
+NAMES = {"TotalValue": "total value", "HardValue": "hard value", "TotalCost": "total cost", "NetValue": "net value",
+         "BlendedROI": "blended ROI", "HardROI": "hard ROI"}
+
+
+def _model_sheet(wb, run) -> None:
+    """The live model: every lever as an input cell, every component and cost line as a formula of them, and the
+    totals and ROI as named cells (``BlendedROI``, ``HardROI``, ``TotalValue``, ``HardValue``, ``TotalCost``,
+    ``NetValue``). At the base values it gives the fitted model's point figures; change a yellow cell and the ROI
+    moves as the scenario model moves it (:class:`socialroi.valuation.scenarios.Model` at point values)."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+
+    ws = wb.create_sheet("Model", 1)
+    bold, edit = Font(bold=True), PatternFill("solid", fgColor="FFF9C4")
+    ws.append(["Assumption (edit the yellow cells)", "Base", "Value", "What it is"])
+    for c in ws[1]:
+        c.font = bold
+    row_of: dict[str, int] = {}
+    declared = {}
+    for comp in run.roi.components:
+        for lever in comp.levers:
+            declared.setdefault(lever.name, lever)
+    lines = run.costs.lines.reset_index(drop=True)
+    cost_levers = [(f"costs.line{i}", float(r.amount), f"{r.category}: {r.item}") for i, r in
+                   enumerate(lines.itertuples(), 1)]
+    cost_levers += [("costs.hourly_rate_multiplier", 1.0, "multiplier on staff hourly rates"),
+                    ("costs.multiplier", 1.0, "multiplier on every cost line")]
+    for name, base, text in [*((v.name, v.base, v.description) for v in declared.values()), *cost_levers]:
+        ws.append([name, base, base, safe_text(text)])
+        row_of[name] = ws.max_row
+        ws.cell(ws.max_row, 3).fill = edit
+    ws.append([])
+    ws.append(["Component", "Kind", "Point value", "Factor", "Value"])
+    for c in ws[ws.max_row]:
+        c.font = bold
+    first = ws.max_row + 1
+    for comp in run.roi.components:
+        factors, seen = [], set()
+        for lever in comp.levers:
+            if lever.effect == "annuity":
+                if lever.annuity in seen:
+                    continue
+                seen.add(lever.annuity)
+                ny, nr = (row_of[n] for n in lever.annuity)
+                factors.append(f"({_annuity_formula(f'C{ny}', f'C{nr}')}/{_annuity_formula(f'B{ny}', f'B{nr}')})")
+            elif lever.base != 0:
+                r = row_of[lever.name]
+                factors.append(f"(C{r}/B{r})")
+        ws.append([safe_text(comp.label), comp.kind, comp.point, "=" + ("*".join(factors) or "1"), None])
+        r = ws.max_row
+        ws.cell(r, 5, f"=C{r}*D{r}")
+    last = ws.max_row
+    ws.append([])
+    ws.append(["Cost line", "Category", "Value"])
+    for c in ws[ws.max_row]:
+        c.font = bold
+    cost_first = ws.max_row + 1
+    hourly, mult = row_of["costs.hourly_rate_multiplier"], row_of["costs.multiplier"]
+    for i, r in enumerate(lines.itertuples(), 1):
+        lever_row = row_of[f"costs.line{i}"]
+        staff = f"*C{hourly}" if r.category == "staff time" else ""
+        ws.append([safe_text(str(r.item)), safe_text(str(r.category)), f"=C{lever_row}{staff}*C{mult}"])
+    cost_last = ws.max_row
+    ws.append([])
+    totals = {"TotalValue": f"=SUM(E{first}:E{last})", "HardValue": f'=SUMIF(B{first}:B{last},"hard",E{first}:E{last})',
+              "TotalCost": f"=SUM(C{cost_first}:C{cost_last})"}
+    for name, formula in totals.items():
+        ws.append([NAMES[name], formula])
+        wb.defined_names[name] = DefinedName(name, attr_text=f"Model!$B${ws.max_row}")
+    ws.append([NAMES["NetValue"], "=TotalValue-TotalCost"])
+    wb.defined_names["NetValue"] = DefinedName("NetValue", attr_text=f"Model!$B${ws.max_row}")
+    ws.append([NAMES["BlendedROI"], "=(TotalValue-TotalCost)/TotalCost"])
+    wb.defined_names["BlendedROI"] = DefinedName("BlendedROI", attr_text=f"Model!$B${ws.max_row}")
+    ws.append([NAMES["HardROI"], "=(HardValue-TotalCost)/TotalCost"])
+    wb.defined_names["HardROI"] = DefinedName("HardROI", attr_text=f"Model!$B${ws.max_row}")
+    for row in ws.iter_rows(min_row=2):
+        for cell in row[1:]:
+            if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                cell.number_format = PERCENT if row[0].value in (NAMES["BlendedROI"], NAMES["HardROI"]) else \
+                    "#,##0.00####"
+        if row[0].value in NAMES.values():
+            row[0].font = bold
+    ws.column_dimensions["A"].width = 44
+    for col, width in (("B", 16), ("C", 16), ("D", 40), ("E", 16)):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+
+
+def _annuity_formula(years: str, rate: str) -> str:
+    """The annuity factor as a spreadsheet formula (the same rule as :func:`socialroi.valuation.finance.annuity`)."""
+    return f"IF({years}<=0,0,IF(ABS({rate})<1E-12,{years},(1-(1+{rate})^(-{years}))/{rate}))"
+
+
 def build_workbook(run):
     """An :class:`openpyxl.Workbook` of the run (see the module docstring)."""
     import pandas as pd
@@ -143,7 +244,8 @@ def build_workbook(run):
     wb = Workbook()
     wb.remove(wb.active)
     _summary(wb, run, doc)
-    taken = {"summary"}
+    _model_sheet(wb, run)
+    taken = {"summary", "model"}
     tables = [t for s in doc.sections for t in s.tables]
     lines = run.costs.lines
     tables.append(Table("Cost ledger", lines, {"amount": "money", "low": "money", "high": "money", "hours": "number",
@@ -157,9 +259,19 @@ def build_workbook(run):
     tables.append(Table("Assumptions", pd.DataFrame(rows, columns=["Component", "Assumption", "Value"]),
                         {"Value": "number"}))
     tables.append(Table("Warnings", pd.DataFrame({"Warning": list(doc.warnings) or ["No data-quality warnings."]})))
+    if run.simulation is not None and run.simulation.roi_sample is not None:
+        sample = run.simulation.roi_sample[:DRAWS_SHEET]
+        tables.append(Table(f"ROI draws (first {len(sample):,} of the simulation)",
+                            pd.DataFrame({"Draw": range(1, len(sample) + 1), "Blended ROI": sample}),
+                            {"Draw": "count", "Blended ROI": "percent"}))
     for t in tables:
         ws = wb.create_sheet(_sheet_name(t.title, taken))
         _write_table(ws, t)
         ws.freeze_panes = "A2"
+    for ws in wb.worksheets:  # print: landscape, one page wide, header row repeated
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "1:1"
     return wb
 
