@@ -9,8 +9,9 @@ ROI a formula of them (named ``BlendedROI``, ``HardROI``, ``TotalValue``,
 assumption and watch the ROI move exactly as the scenario model moves it;
 then one sheet per table of the document, the cost ledger, the components'
 assumptions, the warnings and the first 10,000 simulated ROI draws. Every
-sheet prints landscape, one page wide, with its header row repeated. ROI is stored as a fraction with a percent format (``1.876`` shows
-as ``187.6%``); money with ``#,##0.00``. The Summary recomputes the fitted
+sheet prints landscape, one page wide, with its header row repeated. ROI is
+stored as a fraction with a percent format (``1.876`` shows as ``187.6%``);
+money with ``#,##0.00``. The Summary recomputes the fitted
 model's blended ROI from its total value and cost with a live formula.
 
 Any text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or
