@@ -157,7 +157,7 @@ def _model_sheet(wb, run) -> None:
     for c in ws[1]:
         c.font = bold
     row_of: dict[str, int] = {}
-    declared = {}
+    declared: dict[str, Any] = {}
     for comp in run.roi.components:
         for lever in comp.levers:
             declared.setdefault(lever.name, lever)
