@@ -76,3 +76,62 @@ def write_templates(directory: str | Path, *, force: bool = False) -> list[Path]
             fh.write((source / name).read_bytes())
         written.append(target)
     return written
+
+
+def is_example(run: Any) -> bool:
+    """Whether ``run`` is a run of the bundled example project (whose planted truth is known)."""
+    return Path(run.project.path).resolve() == example_project().resolve()
+
+
+def planted_vs_recovered(run: Any) -> Any:
+    """The example's planted values beside what the run recovered, with the 95 % interval and whether it covers.
+
+    One row per figure (money in EUR, effects in percentage points, the hazard ratio as a ratio): ``figure``,
+    ``planted``, ``recovered``, ``lower``, ``upper``, ``covered``. Point-only figures (costs, exact components)
+    have their point as both ends. This is the evidence that the estimators find what the generator put in.
+    """
+    import pandas as pd
+
+    from socialroi.datasets.generate import SUPPORT
+
+    truth = example_truth()
+    seg, sup = truth["segments"], truth["support"]
+    comps = {c.component: c for c in run.roi.components}
+    rows: list[tuple[str, float, float, float, float]] = []
+
+    def component(label: str, name: str, planted: float) -> None:
+        if name in comps:
+            c = comps[name]
+            rows.append((label, planted, c.point, *c.interval))
+
+    component("Traffic value (EUR)", "traffic", truth["traffic_value"])
+    component("Social reach value (EUR)", "social_reach", truth["social_reach_value"])
+    component("Direct revenue (EUR)", "direct_revenue", truth["direct_revenue"])
+    component("Retention value (EUR)", "segment_retention", seg["retention_value"])
+    component("Upsell value (EUR)", "segment_upsell", seg["upsell_value"])
+    component("Deal-size value (EUR)", "segment_deal_size", seg["deal_size_value"])
+    component("Support: channel shift (EUR)", "support_channel_shift", sup["channel_shift_saving"])
+    component("Support: measured ticket counts (EUR)", "support_measured_counts",
+              sup["count_tickets_avoided_expected"] * SUPPORT["cost_per_ticket"])
+    if run.segments is not None:
+        eff = run.segments.effects
+        method = comps["segment_retention"].assumptions.get("method") if "segment_retention" in comps else None
+        for outcome, key in (("retention", "retention_att"), ("upsell", "upsell_att")):
+            r = eff[(eff["outcome"] == outcome) & (eff["method"] == method)]
+            if len(r):
+                r = r.iloc[0]
+                rows.append((f"{outcome.capitalize()} effect on the engaged (percentage points)", 100 * seg[key],
+                             100 * r["estimate"], 100 * r["lower"], 100 * r["upper"]))
+        d = run.segments.durations
+        if len(d):
+            r = d.iloc[0]
+            rows.append(("Time to close: hazard ratio", seg["time_to_close_hazard_ratio"], r["hazard_ratio"],
+                         r["hr_lower"], r["hr_upper"]))
+    rows.append(("Total cost (EUR)", truth["costs_total"], run.roi.total_cost, *run.roi.costs.interval))
+    rows.append(("Hard ROI (%)", truth["hard_roi_percent"], run.roi.hard_roi, *run.roi.hard_roi_interval))
+    rows.append(("Blended ROI, fitted model (%)", truth["blended_roi_percent_planted"], run.roi.blended_roi,
+                 *run.roi.blended_roi_interval))
+    frame = pd.DataFrame(rows, columns=["figure", "planted", "recovered", "lower", "upper"])
+    tol = 1e-6 * frame["planted"].abs().clip(lower=1.0)
+    frame["covered"] = (frame["lower"] - tol <= frame["planted"]) & (frame["planted"] <= frame["upper"] + tol)
+    return frame

@@ -16,6 +16,10 @@ def test_demo_recovers_the_planted_figures(run_cli):
     lo, hi = doc["roi"]["blended_roi_interval"]
     assert lo < truth["blended_roi_percent_planted"] < hi
     assert {"retention", "upsell", "deal_size"} <= {e["outcome"] for e in doc["segments"]["effects"]}
+    rows = doc["planted_vs_recovered"]
+    assert len(rows) >= 12 and all(r["covered"] for r in rows), [r for r in rows if not r["covered"]]
+    for r in rows:  # the table's own claim, checked from its numbers
+        assert r["lower"] - 1e-6 * max(1, abs(r["planted"])) <= r["planted"] <= r["upper"] + 1e-6 * max(1, abs(r["planted"]))
     assert doc["traffic"]["top_keywords"]
 
 
@@ -24,6 +28,7 @@ def test_demo_text_from_any_directory(run_cli, tmp_path, monkeypatch):
     code, out, err = run_cli("demo")
     assert code == 0, err
     assert "Nordlys Outdoor" in out and "Blended ROI" in out
+    assert "Planted truth vs recovered (bundled example)" in out and "of 14 planted figures lie inside" in out
 
 
 def test_demo_byte_identical_json(run_cli):

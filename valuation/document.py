@@ -385,6 +385,20 @@ def _cashflows(run, f, full: bool) -> Section:
     return Section("cashflows", "Cash flows, NPV and payback", facts, tables=tables)
 
 
+def _planted(run) -> Section:
+    from socialroi.datasets import planted_vs_recovered
+
+    t = planted_vs_recovered(run).rename(columns={"figure": "Figure", "planted": "Planted", "recovered": "Recovered",
+                                                  "lower": "Lower", "upper": "Upper", "covered": "Interval covers"})
+    n = int(t["Interval covers"].sum())
+    return Section("planted", "Planted truth vs recovered (bundled example)", tables=(Table(
+        "Planted truth vs recovered (bundled example)", t,
+        {"Planted": "number", "Recovered": "number", "Lower": "number", "Upper": "number",
+         "Interval covers": "flag"}),), paragraphs=(
+        f"The example's data were generated with known effects (datasets/example/truth.json); {n} of {len(t)} "
+        "planted figures lie inside the 95 % interval the run reports.",))
+
+
 def _methodology(run) -> Section:
     from socialroi.valuation.report import METHODOLOGY
 
@@ -419,6 +433,10 @@ def run_document(run, f, *, full: bool = True) -> Document:
         (run.simulation is not None and run.simulation.cashflow_summary or None, lambda: _cashflows(run, f, full),
          False)]
     sections += [build() for part, build, full_only in optional if part is not None and (full or not full_only)]
+    from socialroi.datasets import is_example
+
+    if is_example(run):
+        sections.append(_planted(run))
     if full:
         sections.append(_methodology(run))
     subtitle = " · ".join(x for x in (p.period, p.currency, f"{run.roi.costs.n_draws:,} draws") if x)

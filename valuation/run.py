@@ -225,6 +225,10 @@ class ProjectRun(Printable):
             "costs_by_category": self.costs.by_category().to_dict(orient="records"),
         }
         out["roi"]["model"] = FITTED
+        from socialroi.datasets import is_example, planted_vs_recovered
+
+        if is_example(self):
+            out["planted_vs_recovered"] = planted_vs_recovered(self).to_dict(orient="records")
         for name, drop in (("traffic", "estimates"), ("segments", "estimates"), ("attribution", "estimate"),
                            ("support", None), ("leads", None), ("funnel", None), ("simulation", None)):
             part = getattr(self, name)
