@@ -30,10 +30,14 @@ def _mark(colour: str, solid: bool) -> str:
     return f'fill="{colour}" stroke="{colour}"' if solid else f'fill="#ffffff" stroke="{colour}" stroke-width="1.5"'
 
 
-def legend(kinds: Sequence[str]) -> str:
-    """An HTML legend of the colours a chart uses."""
+def _same(text: str) -> str:
+    return text
+
+
+def legend(kinds: Sequence[str], t: Callable[[str], str] = _same) -> str:
+    """An HTML legend of the colours a chart uses (``t`` translates its words)."""
     return '<p class="legend">' + " ".join(
-        f'<span><i style="background:{COLOURS[k]}"></i>{escape(LEGEND[k])}</span>' for k in dict.fromkeys(kinds)
+        f'<span><i style="background:{COLOURS[k]}"></i>{escape(t(LEGEND[k]))}</span>' for k in dict.fromkeys(kinds)
         if k in LEGEND) + "</p>"
 
 
@@ -61,8 +65,11 @@ def _short(label: str, n: int = 34) -> str:
 
 
 def _svg(title: str, height: int, body: list[str], cls: str) -> str:
-    return (f'<svg class="chart {cls}" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
-            f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{"".join(body)}</svg>')
+    # charts lay out left to right in every language (numbers grow to the right); an Arabic or Persian label
+    # still shapes and orders its own letters right to left inside its text element
+    return (f'<svg class="chart {cls}" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" direction="ltr" '
+            f'style="direction:ltr" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+            f'{"".join(body)}</svg>')
 
 
 def waterfall(title: str, steps: Sequence[tuple[str, float, str]], fmt: Callable[[float], str]) -> str:
@@ -96,7 +103,8 @@ def waterfall(title: str, steps: Sequence[tuple[str, float, str]], fmt: Callable
     return _svg(title, height, body, "waterfall")
 
 
-def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Callable[[float], str]) -> str:
+def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Callable[[float], str],
+           t: Callable[[str], str] = _same) -> str:
     """Point estimates with interval whiskers, one row each, and a zero line."""
     vals = [v for _, e, lo, hi in rows for v in (e, lo, hi) if math.isfinite(v)]
     lo_all, hi_all = min([0.0, *vals]), max([0.0, *vals])
@@ -111,7 +119,7 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Cal
         body.append(f'<text class="label" x="{left - 8}" y="{y + 4}" text-anchor="end" font-size="12">'
                     f'{escape(_short(label))}</text>')
         if not all(math.isfinite(v) for v in (est, lo, hi)):
-            body.append(f'<text x="{left}" y="{y + 4}" font-size="12" fill="#718096">not available</text>')
+            body.append(f'<text x="{left}" y="{y + 4}" font-size="12" fill="#718096">{escape(t("not available"))}</text>')
             continue
         body.append(f'<line class="interval" x1="{x(lo):.1f}" y1="{y}" x2="{x(hi):.1f}" y2="{y}" stroke="#2d3748" '
                     'stroke-width="2"/>')
@@ -124,13 +132,13 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Cal
 
 
 def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], str], kind: str = "neutral",
-         solid: Sequence[bool] | None = None) -> str:
+         solid: Sequence[bool] | None = None, t: Callable[[str], str] = _same) -> str:
     """Horizontal bars from zero, one per (label, value), the value written beside each.
 
     A negative value is drawn in the negative colour; ``solid[i]`` false draws bar ``i`` hollow (its interval
     spans zero)."""
     if not rows:
-        return _svg(title, 30, ['<text x="10" y="20" font-size="12">no data</text>'], "bars")
+        return _svg(title, 30, ['<text x="10" y="20" font-size="12">{escape(t("no data"))}</text>'], "bars")
     lo = min(0.0, *(v for _, v in rows))
     hi = max(0.0, *(v for _, v in rows))
     left, right = 230, WIDTH - (230 if solid is not None and not all(solid) else 110)
@@ -148,11 +156,12 @@ def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], s
         body.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" font-size="12">'
                     f'{escape(_short(label))}</text>')
         body.append(f'<text class="value" x="{x1 + 6:.1f}" y="{y + 14}" font-size="12">{escape(fmt(v))}'
-                    f'{"" if filled else " (not significant)"}</text>')
+                    f'{"" if filled else " (" + escape(t("not significant")) + ")"}</text>')
     return _svg(title, height, body, "bars")
 
 
-def histogram(title: str, values, fmt: Callable[[float], str], bins: int = 40, marker: float | None = 0.0) -> str:
+def histogram(title: str, values, fmt: Callable[[float], str], bins: int = 40, marker: float | None = 0.0,
+              t: Callable[[str], str] = _same) -> str:
     """Histogram of draws with P5, P50 and P95 marked and labelled, and a break-even marker (ROI = 0)."""
     import numpy as np
 
@@ -167,7 +176,7 @@ def histogram(title: str, values, fmt: Callable[[float], str], bins: int = 40, m
     if marker is not None and edges[0] <= marker <= edges[-1]:
         body.append(f'<line class="break-even" x1="{x(marker):.1f}" y1="{top}" x2="{x(marker):.1f}" y2="{bottom}" '
                     'stroke="#c53030" stroke-width="2"/>')
-        body.append(f'<text x="{x(marker) + 4:.1f}" y="{top + 10}" font-size="11" fill="#c53030">break-even</text>')
+        body.append(f'<text x="{x(marker) + 4:.1f}" y="{top + 10}" font-size="11" fill="#c53030">{escape(t("break-even"))}</text>')
     for q, name in zip(np.quantile(np.asarray(values, dtype=float), [0.05, 0.5, 0.95]), ("P5", "P50", "P95")):
         body.append(f'<line class="percentile" x1="{x(q):.1f}" y1="{top}" x2="{x(q):.1f}" y2="{bottom}" '
                     'stroke="#2d3748" stroke-dasharray="4"/>')
@@ -180,7 +189,7 @@ def histogram(title: str, values, fmt: Callable[[float], str], bins: int = 40, m
 
 
 def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], base: float,
-                  fmt: Callable[[float], str]) -> str:
+                  fmt: Callable[[float], str], t: Callable[[str], str] = _same) -> str:
     """One bar per assumption from its P10 outcome to its P90 outcome, around the base value."""
     vals = [v for _, a, b in rows for v in (a, b)] + [base]
     left, right = 280, WIDTH - 90
@@ -188,7 +197,7 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], base: fl
     row = 24
     height = 60 + row * len(rows)
     body = [f'<line x1="{x(base):.1f}" y1="25" x2="{x(base):.1f}" y2="{height - 30}" stroke="#2d3748"/>',
-            f'<text x="{x(base):.1f}" y="14" font-size="11" text-anchor="middle">base {escape(fmt(base))}</text>']
+            f'<text x="{x(base):.1f}" y="14" font-size="11" text-anchor="middle">{escape(t("base"))} {escape(fmt(base))}</text>']
     body += _axis(x, min(vals), max(vals), height - 28, fmt)
     for i, (label, a, b) in enumerate(rows):
         yy = 30 + i * row

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from socialroi.valuation.finance import roi_points
+from socialroi.valuation.i18n import Local
 
 UNITS = ("money", "percent", "share", "count", "ratio", "number", "p", "flag", "text")
 
@@ -90,7 +91,7 @@ def format_value(value: Any, unit: str, f) -> str:
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if unit == "flag" or isinstance(value, bool):
-        return "yes" if value else ""
+        return f.t("yes") if value else ""
     if not isinstance(value, (int, float)):
         return str(value)
     digits = {"money": 2, "percent": 1, "count": 0, "ratio": 4, "number": 2}.get(unit)
@@ -103,39 +104,39 @@ def format_value(value: Any, unit: str, f) -> str:
     return f.number(value, digits)
 
 
-def _pair(f, interval: tuple[float, float], fmt: Callable[[float], str]) -> str:
-    return f"{fmt(interval[0])} {f.to} {fmt(interval[1])}"
+def _interval(f, level: float, interval: tuple[float, float], fmt: Callable[[float], str]) -> str:
+    return f.t("{level} interval {low} to {high}").format(level=f.percent(100 * level, 0), low=fmt(interval[0]),
+                                                         high=fmt(interval[1]))
 
 
 def _headline_facts(run, f) -> tuple[Fact, ...]:
     out = []
     for h in run.headlines:
-        pct = f"{100 * h.level:g}\u00a0%" if f.spaced else f"{100 * h.level:g}%"
-        name = f"{h.model}, {h.statistic}"
+        model = f.t(h.model)
+        statistic = f.t("point") if h.model == "fitted model" else f.t("mean of {n} draws").format(
+            n=f.count(h.n_draws))
         out += [
-            Fact(f"Blended ROI ({h.model})", f.percent(h.blended_roi),
-                 f"{name}; {pct} interval {_pair(f, h.blended_roi_interval, f.percent)}"),
-            Fact(f"Hard ROI, direct only ({h.model})", f.percent(h.hard_roi),
-                 f"{pct} interval {_pair(f, h.hard_roi_interval, f.percent)}"),
-            Fact(f"Net value ({h.model})", f.money(h.net_value),
-                 f"{pct} interval {_pair(f, h.net_value_interval, f.money)}"),
-            Fact(f"Probability of a loss ({h.model})", f.share(h.probability_of_loss),
-                 f"share of {h.n_draws:,} draws with blended ROI below zero"),
+            Fact(f.t("Blended ROI ({model})").format(model=model), f.percent(h.blended_roi),
+                 Local(f"{model}, {statistic}; {_interval(f, h.level, h.blended_roi_interval, f.percent)}")),
+            Fact(f.t("Hard ROI, direct only ({model})").format(model=model), f.percent(h.hard_roi),
+                 _interval(f, h.level, h.hard_roi_interval, f.percent)),
+            Fact(f.t("Net value ({model})").format(model=model), f.money(h.net_value),
+                 _interval(f, h.level, h.net_value_interval, f.money)),
+            Fact(f.t("Probability of a loss ({model})").format(model=model), f.share(h.probability_of_loss),
+                 f.t("share of {n} draws with blended ROI below zero").format(n=f.count(h.n_draws))),
         ]
     roi = run.roi
     out.append(Fact("Total value and cost (fitted model)", f.money(roi.total_value),
-                    f"hard {f.money(roi.hard_value)}; cost {f.money(roi.total_cost)}"))
+                    f.t("hard {hard}; cost {cost}").format(hard=f.money(roi.hard_value), cost=f.money(roi.total_cost))))
     return tuple(out)
 
 
 def assumption_text(value: Any, f) -> str:
     """An assumption as a person writes it: numbers formatted, lists joined, mappings as ``key: value``."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f.number(value, 4).rstrip("0").rstrip(f.decimal) if value != int(value) else f.number(value, 0)
-    if isinstance(value, int):
-        return f.number(value, 0)
+        return f.t("yes") if value else f.t("no")
+    if isinstance(value, (int, float)):
+        return f.compact(value)
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {assumption_text(v, f)}" for k, v in value.items())
     if isinstance(value, (list, tuple)):
@@ -148,24 +149,26 @@ def _components(run, f, full: bool) -> Section:
 
     roi = run.roi
     comps = sorted(roi.components, key=lambda c: -c.point)
-    rows = [{"Component": c.label, "Kind": c.kind, "Value": c.point, "Lower": c.interval[0], "Upper": c.interval[1],
+    rows = [{"Component": component_label(c.label, f), "Kind": f.t(c.kind), "Value": c.point, "Lower": c.interval[0],
+             "Upper": c.interval[1],
              "Share of value": c.point / roi.total_value if roi.total_value else float("nan"),
              "ROI points": float(roi_points(c.point, roi.total_cost))} for c in comps]
     lo, hi = roi.costs.interval
-    rows.append({"Component": "Costs", "Kind": "cost", "Value": -roi.total_cost, "Lower": -hi, "Upper": -lo,
+    rows.append({"Component": f.t("Costs"), "Kind": f.t("cost"), "Value": -roi.total_cost, "Lower": -hi, "Upper": -lo,
                  "Share of value": float("nan"), "ROI points": -100.0})
     units = {"Value": "money", "Lower": "money", "Upper": "money", "Share of value": "share", "ROI points": "percent"}
     tables = [Table("Components (fitted model)", pd.DataFrame(rows), units)]
     if full:
-        methods = [{"Component": c.label, "Method": c.method,
+        methods = [{"Component": component_label(c.label, f), "Method": c.method,
                     "Assumptions": "; ".join(f"{k.replace('_', ' ')} = {assumption_text(v, f)}"
                                              for k, v in c.assumptions.items() if v not in (None, [], {}, ""))}
                    for c in comps]
         tables.append(Table("Methods and assumptions", pd.DataFrame(methods)))
-    steps = [(c.label, c.point, c.kind) for c in comps] + [("Costs", -roi.total_cost, "cost"),
-                                                            ("Net value", roi.net_value, "net")]
-    charts = (Chart("waterfall", f"Value waterfall: net {f.money(roi.net_value)}", steps,
-                    subtitle=f"{roi.currency}; each component from the largest, then the costs and the net value",
+    steps = [(component_label(c.label, f), c.point, c.kind) for c in comps] + [
+        (f.t("Costs"), -roi.total_cost, "cost"), (f.t("Net value"), roi.net_value, "net")]
+    charts = (Chart("waterfall", f.t("Value waterfall: net {amount}").format(amount=f.money(roi.net_value)), steps,
+                    subtitle=f.t("{currency}; each component from the largest, then the costs and the net value")
+                    .format(currency=roi.currency),
                     options={"legend": ["negative" if v < 0 and k in ("hard", "soft") else k for _, v, k in steps]}),)
     return Section("components", "Components", charts=charts, tables=tuple(tables))
 
@@ -184,10 +187,11 @@ def _traffic(run, f) -> Section:
                                                                        "cpc": "CPC", "value": "Value"})
     facts = (Fact("Click coverage", f.share(d["click_coverage"]), "of non-brand clicks have a CPC"),
              Fact("Keyword coverage", f.share(d["keyword_coverage"]), "of non-brand keywords have a CPC"),
-             Fact("Brand clicks excluded", f.number(d["clicks_brand"], 0), f"{d['keywords_brand']:,} keywords"))
+             Fact("Brand clicks excluded", f.number(d["clicks_brand"], 0),
+                  f.t("{n} keywords").format(n=f.count(d["keywords_brand"]))))
     chart = Chart("bars", "Top keywords by value", [(str(r.keyword), float(r.value)) for r in top.itertuples()],
-                  options={"kind": "soft"}, subtitle=f"{run.roi.currency}: what the same clicks would cost in paid "
-                                                     "search, times the replacement share")
+                  options={"kind": "soft"}, subtitle=f.t("{currency}: what the same clicks would cost in paid search, "
+                                                         "times the replacement share").format(currency=run.roi.currency))
     return Section("traffic", "Traffic value", facts, (chart,),
                    (Table("Top keywords by value", frame, {"Clicks": "count", "CPC": "money", "Value": "money"}),))
 
@@ -197,6 +201,13 @@ _LIFT = {"outcome": "Outcome", "method": "Method", "estimate": "Estimate", "lowe
 _COX = {"outcome": "Outcome", "hazard_ratio": "Hazard ratio", "hr_lower": "Lower", "hr_upper": "Upper",
         "p_value": "p-value", "horizon": "Horizon", "survival_difference": "Survival difference",
         "time_saved": "Time saved", "events": "Events", "evalue": "E-value"}
+
+
+def component_label(label: str, f) -> str:
+    """A component's label in the report's language (``Segment lift: NAME`` keeps the user's name)."""
+    if label.startswith("Segment lift: "):
+        return f.t("Segment lift: {name}").format(name=label.removeprefix("Segment lift: "))
+    return f.t(label)
 
 
 def lift_scale(kinds, currency: str):
@@ -225,11 +236,11 @@ def _segments(run, f, full: bool) -> Section:
             methods = {e.assumptions.get("method") for e in seg.estimates if "method" in e.assumptions}
             lift = lift[lift["method"].isin(methods)] if methods else lift
         frame = lift[list(_LIFT)].rename(columns=_LIFT).reset_index(drop=True)
-        frame["Method"] = frame["Method"].str.replace("_", " ")
+        frame["Method"] = [f.t(m.replace("_", " ")) for m in frame["Method"]]
         scale, unit = lift_scale(lift["kind"], run.roi.currency)
         for c in ("Estimate", "Lower", "Upper"):
             frame[c] = frame[c].to_numpy() * scale.to_numpy()
-        frame.insert(5, "Unit", unit.to_numpy())
+        frame.insert(5, "Unit", [f.t(u) for u in unit])
         tables.append(Table("Segment lifts (effect on the engaged)", frame,
                             {"Estimate": "number", "Lower": "number", "Upper": "number", "p-value": "p",
                              "Engaged": "count", "Not engaged": "count", "E-value": "number"}))
@@ -238,11 +249,12 @@ def _segments(run, f, full: bool) -> Section:
         marked = available.assign(_k=scale.to_numpy(), _u=unit.to_numpy())
         for outcome, g in marked.groupby("outcome", sort=False):
             k, u = float(g["_k"].iloc[0]), str(g["_u"].iloc[0])
-            charts.append(Chart("forest", f"Segment lift: {outcome}",
-                                [(r.method.replace("_", " "), k * r.estimate, k * r.lower, k * r.upper)
+            charts.append(Chart("forest", f.t("Segment lift: {name}").format(name=outcome),
+                                [(f.t(r.method.replace("_", " ")), k * r.estimate, k * r.lower, k * r.upper)
                                  for r in g.itertuples()], unit="number",
-                                subtitle=f"{u}; effect on the engaged by each method with its 95 % interval; a "
-                                         "hollow point's interval spans zero (not significant)"))
+                                subtitle=f.t("{unit}; effect on the engaged by each method with its 95 % interval; "
+                                             "a hollow point's interval spans zero (not significant)")
+                                .format(unit=f.t(u))))
     if len(seg.durations):
         d = seg.durations[list(_COX)].rename(columns=_COX)
         tables.append(Table("Time-to-event outcomes (Cox model)", d,
@@ -250,36 +262,38 @@ def _segments(run, f, full: bool) -> Section:
                              "Survival difference": "ratio", "Events": "count", "E-value": "number"}))
     bal = seg.balance
     if len(bal):
-        paragraphs.append(f"{len(bal)} covariate columns; largest standardised difference "
-                          f"{f.number(bal['smd_before'].abs().max(), 3)} before and "
-                          f"{f.number(bal['smd_after'].abs().max(), 3)} after weighting; "
-                          f"{int(bal['imbalanced'].sum())} above 0.1 after weighting.")
+        paragraphs.append(f.t("{n} covariate columns; largest standardised difference {before} before and {after} "
+                              "after weighting; {imbalanced} above 0.1 after weighting.").format(
+            n=f.count(len(bal)), before=f.number(bal["smd_before"].abs().max(), 3),
+            after=f.number(bal["smd_after"].abs().max(), 3), imbalanced=f.count(int(bal["imbalanced"].sum()))))
     return Section("segments", "Segment lifts (effect on the engaged)", charts=tuple(charts), tables=tuple(tables),
                    paragraphs=tuple(paragraphs))
 
 
-def _support(run) -> Section:
+def _support(run, f) -> Section:
     t = run.support.to_frame()
     frame = t.rename(columns={"method": "Method", "kind": "Kind", "tickets": "Tickets",
                               "cost_per_ticket": "Cost per ticket", "saving": "Saving", "lower": "Lower",
                               "upper": "Upper", "counted": "Counted"})
-    frame["Method"] = frame["Method"].str.replace("_", " ")
+    frame["Method"] = [f.t(m.replace("_", " ")) for m in frame["Method"]]
+    frame["Kind"] = [f.t(k) for k in frame["Kind"]]
     chart = Chart("bars", "Support savings by method", [(r.Method, float(r.Saving)) for r in frame.itertuples()],
                   options={"kind": "soft", "solid": [bool(r.Lower > 0 or r.Upper < 0) for r in frame.itertuples()]},
-                  subtitle=f"{run.roi.currency} saved by each method; only the counted methods enter the ROI; "
-                           "hollow: the interval spans zero")
+                  subtitle=f.t("{currency} saved by each method; only the counted methods enter the ROI; hollow: the "
+                               "interval spans zero").format(currency=run.roi.currency))
     return Section("support", "Support savings by method", charts=(chart,), tables=(Table(
         "Support savings by method", frame, {"Tickets": "count", "Cost per ticket": "money", "Saving": "money",
                                              "Lower": "money", "Upper": "money", "Counted": "flag"}),))
 
 
-def _attribution(run) -> Section:
+def _attribution(run, f) -> Section:
     att = run.attribution
     by_model = att.estimate.diagnostics["social_credit_by_model"]
     chart = Chart("bars", "Social revenue by attribution model",
-                  [(m.replace("_", " "), v) for m, v in by_model.items()], options={"kind": "hard"},
-                  subtitle=f"{run.roi.currency} of tracked revenue credited to the social channels (social's "
-                           f"credit) under each model; the ROI uses {att.estimate.assumptions.get('model', 'one')}")
+                  [(f.t(m.replace("_", " ")), v) for m, v in by_model.items()], options={"kind": "hard"},
+                  subtitle=f.t("{currency} of tracked revenue credited to the social channels (social's credit) under "
+                               "each model; the ROI uses {model}").format(
+                      currency=run.roi.currency, model=f.t(str(att.estimate.assumptions.get("model", "")).replace("_", " "))))
     frame = att.to_frame()
     units = {c: ("money" if frame[c].dtype.kind == "f" else "text") for c in frame.columns}
     units.update({c: "ratio" for c in frame.columns if "removal" in c or "share" in c})
@@ -302,7 +316,7 @@ def _leads(run) -> Section:
                                  "Cost per converted lead": "money"})))
 
 
-def _funnel(run) -> Section:
+def _funnel(run, f) -> Section:
     fr = run.funnel
     b = fr.bottlenecks.rename(columns={"channel": "Channel", "period": "Period",
                                        "vs_previous_period_stage": "Bottleneck vs previous period",
@@ -319,8 +333,9 @@ def _funnel(run) -> Section:
         charts.append(Chart("bars", "Value of one micro action", [(r.action, float(r.value_per_action))
                                                                    for r in fr.micro.itertuples()],
                             options={"kind": "soft", "solid": [bool(r.p_value < 0.05) for r in fr.micro.itertuples()]},
-                            subtitle=f"{run.roi.currency} per like, share, comment or click (Poisson GLM average "
-                                     "marginal effect x value of a conversion); hollow: p >= 0.05, not significant"))
+                            subtitle=f.t("{currency} per like, share, comment or click (Poisson GLM average marginal "
+                                         "effect x value of a conversion); hollow: p >= 0.05, not significant")
+                            .format(currency=run.roi.currency)))
     return Section("funnel", "Funnel", charts=tuple(charts), tables=tuple(tables))
 
 
@@ -330,12 +345,13 @@ def _simulation(run, f, full: bool) -> Section:
     sim = run.simulation
     s = sim.figures["blended_roi"]
     be = sim.break_even
-    facts = [Fact("Draws", f"{sim.n_draws:,}", f"seed {sim.seed}"),
-             Fact("Blended ROI distribution", f"mean {f.percent(s['mean'])}",
-                  f"P5 {f.percent(s['p5'])}, P50 {f.percent(s['p50'])}, P95 {f.percent(s['p95'])}"),
+    facts = [Fact("Draws", f.count(sim.n_draws), f.t("seed {seed}").format(seed=sim.seed)),
+             Fact("Blended ROI distribution", f.t("mean {value}").format(value=f.percent(s["mean"])),
+                  Local(f"P5 {f.percent(s['p5'])}, P50 {f.percent(s['p50'])}, P95 {f.percent(s['p95'])}")),
              Fact("Probability of a loss", f.share(sim.figures["probability_roi_below_zero"]),
-                  f"hard ROI: {f.share(sim.figures['probability_hard_roi_below_zero'])}"),
-             Fact("Break-even cost", f.money(be["break_even_cost"]), f"cost now {f.money(be['total_cost'])}")]
+                  f.t("hard ROI: {p}").format(p=f.share(sim.figures["probability_hard_roi_below_zero"]))),
+             Fact("Break-even cost", f.money(be["break_even_cost"]),
+                  f.t("cost now {cost}").format(cost=f.money(be["total_cost"])))]
     scen = sim.scenarios.rename(columns={"scenario": "Scenario", "roi_mean": "Mean ROI", "roi_p5": "P5",
                                          "roi_p50": "P50", "roi_p95": "P95", "probability_of_loss": "P(loss)",
                                          "net_value_mean": "Mean net value", "hard_roi_mean": "Mean hard ROI"})
@@ -357,7 +373,8 @@ def _simulation(run, f, full: bool) -> Section:
         lev = sim.levers.rename(columns={"assumption": "Assumption", "base": "Base", "distribution": "Distribution",
                                          "value": "Value", "description": "Description"})
         tables.append(Table("Simulation assumptions", lev, {"Base": "number", "Value": "number"}))
-        charts = [Chart("histogram", f"Distribution of blended ROI ({sim.n_draws:,} draws)", sim.roi_sample,
+        charts = [Chart("histogram", f.t("Distribution of blended ROI ({n} draws)").format(n=f.count(sim.n_draws)),
+                        sim.roi_sample,
                         unit="percent", subtitle="blended ROI in %; dashed: P5, P50 and P95; red: break-even "
                                                  "(ROI = 0), left of it a loss"),
                   Chart("tornado", "Tornado: blended ROI with each assumption at its P10 and P90",
@@ -371,11 +388,13 @@ def _simulation(run, f, full: bool) -> Section:
 def _cashflows(run, f, full: bool) -> Section:
     sim = run.simulation
     c = sim.cashflow_summary
-    facts = (Fact("NPV", f"mean {f.money(c['npv_mean'])}",
-                  f"P5 {f.money(c['npv_p5'])}, P95 {f.money(c['npv_p95'])}; probability below zero "
-                  f"{f.share(c['probability_npv_below_zero'])}"),
-             Fact("Payback", f"period {c['payback_period']} of {c['periods']}" if c["payback_period"] else
-                  f"not within {c['periods']} periods", f"{c['frequency']}s"))
+    periods = f.t({"month": "months", "quarter": "quarters", "year": "years"}[c["frequency"]])
+    facts = (Fact("NPV", f.t("mean {value}").format(value=f.money(c["npv_mean"])),
+                  f.t("P5 {p5}, P95 {p95}; probability below zero {p}").format(
+                      p5=f.money(c["npv_p5"]), p95=f.money(c["npv_p95"]), p=f.share(c["probability_npv_below_zero"]))),
+             Fact("Payback", f.t("period {period} of {n}").format(period=f.count(c["payback_period"]),
+                                                                   n=f.count(c["periods"]))
+                  if c["payback_period"] else f.t("not within {n} periods").format(n=f.count(c["periods"])), periods))
     tables: tuple[Table, ...] = ()
     if full:
         t = sim.cashflow_table.rename(columns={"period": "Period", "value": "Value", "cost": "Cost", "net": "Net",
@@ -385,29 +404,30 @@ def _cashflows(run, f, full: bool) -> Section:
     return Section("cashflows", "Cash flows, NPV and payback", facts, tables=tables)
 
 
-def _planted(run) -> Section:
+def _planted(run, f) -> Section:
     from socialroi.datasets import planted_vs_recovered
 
     t = planted_vs_recovered(run).rename(columns={"figure": "Figure", "planted": "Planted", "recovered": "Recovered",
                                                   "lower": "Lower", "upper": "Upper", "covered": "Interval covers"})
     n = int(t["Interval covers"].sum())
+    t["Figure"] = [f.t(x) for x in t["Figure"]]
     return Section("planted", "Planted truth vs recovered (bundled example)", tables=(Table(
         "Planted truth vs recovered (bundled example)", t,
         {"Planted": "number", "Recovered": "number", "Lower": "number", "Upper": "number",
          "Interval covers": "flag"}),), paragraphs=(
-        f"The example's data were generated with known effects (datasets/example/truth.json); {n} of {len(t)} "
-        "planted figures lie inside the 95 % interval the run reports.",))
+        f.t("The example's data were generated with known effects (datasets/example/truth.json); {n} of {total} "
+            "planted figures lie inside the 95 % interval the run reports.").format(n=f.count(n), total=f.count(len(t))),))
 
 
-def _methodology(run) -> Section:
+def _methodology(run, f) -> Section:
     from socialroi.valuation.report import METHODOLOGY
 
     used = ["roi", *[k for k in ("traffic", "traffic_imputed", "social_reach", "direct_revenue")
                      if any(c.component == k for c in run.roi.components)]]
     used += [k for k, part in (("segment", run.segments), ("support", run.support), ("leads", run.leads),
                                ("funnel", run.funnel), ("simulation", run.simulation)) if part is not None]
-    return Section("methodology", "Methodology", paragraphs=tuple(f"{k.replace('_', ' ')}: {METHODOLOGY[k]}"
-                                                                   for k in used))
+    return Section("methodology", "Methodology", paragraphs=tuple(
+        Local(f"{f.t(k.replace('_', ' '))}: {f.t(METHODOLOGY[k])}") for k in used))
 
 
 def run_document(run, f, *, full: bool = True) -> Document:
@@ -427,8 +447,8 @@ def run_document(run, f, *, full: bool = True) -> Document:
                 _costs(run)]
     optional: list[tuple[Any, Callable[[], Section], bool]] = [
         (run.traffic, lambda: _traffic(run, f), True), (run.segments, lambda: _segments(run, f, full), False),
-        (run.support, lambda: _support(run), False), (run.attribution, lambda: _attribution(run), False),
-        (run.leads, lambda: _leads(run), True), (run.funnel, lambda: _funnel(run), True),
+        (run.support, lambda: _support(run, f), False), (run.attribution, lambda: _attribution(run, f), False),
+        (run.leads, lambda: _leads(run), True), (run.funnel, lambda: _funnel(run, f), True),
         (run.simulation, lambda: _simulation(run, f, full), False),
         (run.simulation is not None and run.simulation.cashflow_summary or None, lambda: _cashflows(run, f, full),
          False)]
@@ -436,8 +456,28 @@ def run_document(run, f, *, full: bool = True) -> Document:
     from socialroi.datasets import is_example
 
     if is_example(run):
-        sections.append(_planted(run))
+        sections.append(_planted(run, f))
     if full:
-        sections.append(_methodology(run))
-    subtitle = " · ".join(x for x in (p.period, p.currency, f"{run.roi.costs.n_draws:,} draws") if x)
-    return Document(f"Social ROI: {p.name}", subtitle, tuple(sections), tuple(run.warnings))
+        sections.append(_methodology(run, f))
+    draws = f.t("{n} draws").format(n=f.count(run.roi.costs.n_draws))
+    subtitle = Local(" · ".join(x for x in (p.period, p.currency, draws) if x))
+    return Document(f.t("Social ROI: {name}").format(name=p.name), subtitle,
+                    tuple(_localized(s, f) for s in sections), tuple(run.warnings))
+
+
+def _localized(section: Section, f) -> Section:
+    """The section's fixed English text (titles, labels, column names, notes) in the report's language; text made
+    from a template is already :class:`~socialroi.valuation.i18n.Local` and stays as it is. Numbers and the user's
+    own names are never looked up."""
+    from dataclasses import replace
+
+    def table(t: Table) -> Table:
+        names = {c: str(f.t(c)) for c in t.frame.columns}
+        return Table(f.t(t.title), t.frame.rename(columns=names), {names.get(k, k): v for k, v in t.units.items()})
+
+    return replace(
+        section, title=f.t(section.title),
+        facts=tuple(Fact(f.t(x.label), x.value, f.t(x.note) if x.note else x.note) for x in section.facts),
+        charts=tuple(replace(c, title=f.t(c.title), subtitle=f.t(c.subtitle) if c.subtitle else "")
+                     for c in section.charts),
+        tables=tuple(table(t) for t in section.tables), paragraphs=tuple(f.t(p) for p in section.paragraphs))

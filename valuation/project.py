@@ -200,6 +200,21 @@ def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[st
     return sections
 
 
+def _locale(path: Path, locale: str) -> tuple[str, tuple[str, ...]]:
+    """The project's locale as Babel names it (an unknown one is refused), and a notice when reports cannot be
+    written in its language."""
+    from socialroi.valuation.i18n import LANGUAGES, check_locale, language_of
+
+    try:
+        name = check_locale(locale)
+    except ValueError as exc:
+        raise _err(path, f"project.locale: {exc}") from None
+    if language_of(name) not in LANGUAGES:
+        return name, (f"locale {name}: numbers follow it, but report text is in English (translations: "
+                      f"{', '.join(LANGUAGES[1:])})",)
+    return name, ()
+
+
 def load_project(path: str | Path) -> Project:
     """Read and check a project file against the declared schema (:mod:`socialroi.valuation.schema`).
 
@@ -218,14 +233,15 @@ def load_project(path: str | Path) -> Project:
     paths = _Paths(path)
     sections = _sections(path, model, paths, meta.months)
     currency = currency_code(meta.currency, file=str(path), column="project.currency")
+    locale, language_notice = _locale(path, meta.locale)
     rates = {currency_code(k, file=str(path)): v for k, v in model.currency.rates.items()}
     return Project(
         path=path.resolve(),
         name=meta.name if meta.name is not None else (path.parent.name or "socialroi project"),
         currency=currency, period=meta.period, seed=meta.seed, draws=meta.draws, level=DEFAULT_LEVEL, rates=rates,
-        locale=meta.locale, sections=sections, months=meta.months,
-        notices=(f"{path.name} reads files outside its folder ({', '.join(paths.outside)}); check that these are "
-                 "the files you mean",) if paths.outside else (),
+        locale=locale, sections=sections, months=meta.months,
+        notices=((f"{path.name} reads files outside its folder ({', '.join(paths.outside)}); check that these are "
+                  "the files you mean",) if paths.outside else ()) + language_notice,
     )
 
 

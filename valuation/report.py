@@ -14,55 +14,10 @@ Persian names render right to left inside left-to-right tables.
 
 from __future__ import annotations
 
-import math
-from html import escape
 from typing import Any
 
 from socialroi.valuation import charts
-
-# thousands separator, decimal mark, text direction of the page
-LOCALES = {
-    "en": (",", ".", "ltr"), "lv": ("\u00a0", ",", "ltr"), "nb": ("\u00a0", ",", "ltr"), "no": ("\u00a0", ",", "ltr"),
-    "nn": ("\u00a0", ",", "ltr"), "sv": ("\u00a0", ",", "ltr"), "fi": ("\u00a0", ",", "ltr"),
-    "de": (".", ",", "ltr"), "fr": ("\u00a0", ",", "ltr"), "es": (".", ",", "ltr"),
-    "ar": (",", ".", "rtl"), "fa": (",", ".", "rtl"),
-}
-
-
-class NumberFormat:
-    """Locale-aware number and money formatting (``1 234,50 EUR`` for lv or nb).
-
-    ``plain=True`` writes for a terminal or a plain-text file: ``1,234.50 EUR`` and ``12.3%`` with ordinary
-    spaces, whatever the locale.
-    """
-
-    def __init__(self, locale: str, currency: str, *, plain: bool = False) -> None:
-        self.locale = locale if locale in LOCALES else "en"
-        self.group, self.decimal, self.direction = LOCALES["en" if plain else self.locale]
-        self.currency = currency
-        self.spaced = not plain
-        self.to = "to"
-
-    def number(self, value: float, digits: int = 2) -> str:
-        if value is None or (isinstance(value, float) and not math.isfinite(value)):
-            return "–"
-        text = f"{value:,.{digits}f}"
-        return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
-
-    def money(self, value: float) -> str:
-        text = self.number(value)
-        return text if text == "–" else f"{text}{NBSP if self.spaced else ' '}{self.currency}"
-
-    def percent(self, value: float, digits: int = 1) -> str:
-        """``value`` already in percent."""
-        return f"{self.number(value, digits)}{NBSP if self.spaced else ''}%"
-
-    def share(self, value: float) -> str:
-        return self.percent(100 * value)
-
-
-NBSP = "\u00a0"
-
+from socialroi.valuation.i18n import NBSP, NumberFormat  # noqa: F401 - the report's formatter lives there
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',sans-serif;margin:0;
@@ -84,10 +39,6 @@ figcaption strong{display:block;font-size:.95rem}figcaption .sub{display:block;c
 @media print{main{max-width:none;padding:0}h2,h3{break-after:avoid}tr,.card,svg,dl{break-inside:avoid}
 thead{display:table-header-group}section{break-before:auto}.cards{break-inside:avoid}}
 """
-
-
-def _bdi(text: Any) -> str:
-    return f"<bdi>{escape(str(text))}</bdi>"
 
 
 METHODOLOGY = {
@@ -124,94 +75,69 @@ METHODOLOGY = {
 }
 
 
-def _chart(chart, f) -> str:
-    """One chart of the document as a figure: a visible title and subtitle (the unit, how to read it), the inline
-    SVG, and a legend of its colours."""
-    caption = (f'<figcaption><strong>{_bdi(chart.title)}</strong>'
-               + (f'<span class="sub">{escape(chart.subtitle)}</span>' if chart.subtitle else "") + "</figcaption>")
-    legend = charts.legend(chart.options["legend"]) if "legend" in chart.options else ""
-    return f'<figure class="chart">{caption}{_svg(chart, f)}{legend}</figure>'
-
-
 def _svg(chart, f) -> str:
+    """One chart of the document as inline SVG (:mod:`socialroi.valuation.charts` escapes every text)."""
     fmt = {"money": f.money, "percent": f.percent, "ratio": lambda v: f.number(v, 3)}.get(chart.unit, f.number)
     if chart.kind == "waterfall":
         return charts.waterfall(chart.title, chart.data, fmt)
     if chart.kind == "forest":
-        return charts.forest(chart.title, chart.data, fmt)
+        return charts.forest(chart.title, chart.data, fmt, f.t)
     if chart.kind == "bars":
         return charts.bars(chart.title, chart.data, fmt, chart.options.get("kind", "neutral"),
-                           chart.options.get("solid"))
+                           chart.options.get("solid"), f.t)
     if chart.kind == "histogram":
-        return charts.histogram(chart.title, chart.data, fmt)
+        return charts.histogram(chart.title, chart.data, fmt, t=f.t)
     if chart.kind == "tornado":
-        return charts.tornado_chart(chart.title, chart.data, chart.options["base"], fmt)
+        return charts.tornado_chart(chart.title, chart.data, chart.options["base"], fmt, f.t)
     raise ValueError(f"unknown chart kind {chart.kind!r}")
 
 
-def _html_table(table, f, heading: bool = True) -> str:
+def _table_view(table, f, heading: bool) -> dict[str, Any]:
+    """A document table as the template shows it: formatted cells and which columns are numbers."""
     from socialroi.valuation.document import format_value
 
     units = [table.unit(str(c)) for c in table.frame.columns]
     numeric = [u not in ("text", "flag") for u in units]
-    head = "".join(f'<th class="n">{escape(str(c))}</th>' if n else f"<th>{escape(str(c))}</th>"
-                   for c, n in zip(table.frame.columns, numeric))
-    body = []
-    for row in table.frame.itertuples(index=False, name=None):
-        cells = []
-        for v, u, n in zip(row, units, numeric):
-            text = format_value(v, u, f)
-            cells.append(f'<td class="n">{escape(text)}</td>' if n else f"<td>{_bdi(text) if text else ''}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    title = f"<h3>{escape(table.title)}</h3>" if heading else ""
-    return (f"{title}<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
-            "</table>")
+    rows = [[(format_value(v, u, f), n) for v, u, n in zip(row, units, numeric)]
+            for row in table.frame.itertuples(index=False, name=None)]
+    return {"title": table.title, "heading": heading, "headers": list(zip(map(str, table.frame.columns), numeric)),
+            "rows": rows}
 
 
-def _cards(facts) -> str:
-    return '<div class="cards">' + "".join(
-        f'<div class="card"><div>{escape(x.label)}</div><div class="v">{escape(x.value)}</div>'
-        f'<div class="s">{escape(x.note)}</div></div>' for x in facts) + "</div>"
+def _section_view(section, f) -> dict[str, Any]:
+    from markupsafe import Markup
 
-
-def _section_html(section, f) -> str:
-    parts = [f'<section id="{section.id}"><h2>{escape(section.title)}</h2>']
-    if section.id == "summary":
-        parts.append(_cards(section.facts))
-    elif section.facts:
-        parts.append("<dl>" + "".join(f"<dt>{escape(x.label)}</dt><dd>{escape(x.value)}"
-                                      + (f" ({escape(x.note)})" if x.note else "") + "</dd>"
-                                      for x in section.facts) + "</dl>")
-    if section.id == "methodology":
-        parts.append("<dl>" + "".join(f"<dt>{escape(t.split(': ', 1)[0])}</dt><dd>{escape(t.split(': ', 1)[1])}</dd>"
-                                      for t in section.paragraphs) + "</dl>")
-    else:
-        parts += [f"<p>{escape(t)}</p>" for t in section.paragraphs]
-    parts += [_chart(c, f) for c in section.charts]
-    parts += [_html_table(t, f, t.title != section.title) for t in section.tables]
-    return "".join(parts) + "</section>"
+    return {
+        "id": section.id, "title": section.title, "facts": section.facts, "paragraphs": section.paragraphs,
+        "definitions": [tuple(p.split(": ", 1)) if ": " in p else (p, "") for p in section.paragraphs],
+        "charts": [{"title": c.title, "subtitle": c.subtitle, "svg": Markup(_svg(c, f)),
+                    "legend": Markup(charts.legend(c.options["legend"], f.t) if "legend" in c.options else "")}
+                   for c in section.charts],
+        "tables": [_table_view(t, f, t.title != section.title) for t in section.tables],
+    }
 
 
 def build_html(run, *, locale: str | None = None) -> str:
-    """The whole report of a project run as one self-contained HTML page.
+    """The whole report of a project run as one self-contained HTML page (Jinja2 template, autoescaped).
 
     Parameters
     ----------
     run : ProjectRun
         The run (its simulation, when it has one, included).
     locale : str, optional
-        Number format; default the project's ``[project] locale``.
+        Language and number format; default the project's ``[project] locale``.
     """
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    from markupsafe import Markup
+
     from socialroi.valuation.document import run_document
 
     f = NumberFormat(locale or run.project.locale, run.roi.currency)
     doc = run_document(run, f, full=True)
-    warnings = ('<section id="warnings"><h2>Data quality</h2>' + (
-        '<ul class="warn">' + "".join(f"<li>{_bdi(w)}</li>" for w in doc.warnings) + "</ul>"
-        if doc.warnings else "<p>No data-quality warnings.</p>") + "</section>")
-    body = [_section_html(s, f) for s in doc.sections if s.id != "methodology"]
-    body += [warnings] + [_section_html(s, f) for s in doc.sections if s.id == "methodology"]
-    return (f'<!DOCTYPE html><html lang="{f.locale}" dir="{f.direction}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(doc.title)}</title>'
-            f'<style>{CSS}</style></head><body><main><h1>{_bdi(doc.title)}</h1><p class="meta">{_bdi(doc.subtitle)}'
-            f'</p>{"".join(body)}</main></body></html>\n')
+    env = Environment(loader=PackageLoader("socialroi.valuation", "templates"), undefined=StrictUndefined,
+                      autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True)
+    html = env.get_template("report.html.j2").render(
+        doc=doc, sections=[_section_view(s, f) for s in doc.sections], css=Markup(CSS),  # CSS: our own constant
+        t=f.t, lang=f.locale.replace("_", "-"), direction=f.direction,
+        has_methodology=any(s.id == "methodology" for s in doc.sections))
+    return html.rstrip("\n") + "\n"

@@ -49,7 +49,7 @@ CATEGORIES: dict[str, type[SocialRoiWarning]] = {
 
 # first match wins; anything else is a data-quality warning
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("project_file", re.compile(r"outside its folder|reads files outside", re.I)),
+    ("project_file", re.compile(r"outside its folder|reads files outside|report text is in English", re.I)),
     ("double_counting", re.compile(r"same (tickets|money|customers)|double[- ]count|count(ed)? twice|overlap(s)? "
                                    r"with", re.I)),
     ("assumption", re.compile(r"higher_is_better|looks like (a )?churn|assum|time_unit|period|per month|per year|"
