@@ -467,6 +467,7 @@ class ReportFormat(str, Enum):
     html = "html"
     xlsx = "xlsx"
     markdown = "markdown"
+    pdf = "pdf"
 
 
 @app.command()
@@ -474,13 +475,14 @@ def report(
     project: Annotated[Path, typer.Argument(metavar="PROJECT", help="Project file (TOML).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Report file to write (atomically); its extension "
                                          "(.html, .xlsx, .md) sets the format.")],
-    fmt: Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="html (self-contained), xlsx or "
-                                                        "markdown; default from the --output extension, else html.")]
+    fmt: Annotated[Optional[ReportFormat], typer.Option("--format", "-f", help="html (self-contained), xlsx, "
+                                                        "markdown or pdf (needs socialroi[pdf]); default from the "
+                                                        "--output extension, else html.")]
     = None,
     seed: SeedOpt = None,
     draws: DrawsOpt = None,
 ) -> None:
-    """Client-ready report of a project: HTML with charts, an Excel workbook, or Markdown (the same content)."""
+    """Client-ready report of a project: HTML with charts, PDF, an Excel workbook, or Markdown (the same content)."""
     from socialroi.cli.output import output_format, write_atomic
     from socialroi.valuation.api import render_report
     from socialroi.valuation.run import run_project

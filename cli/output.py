@@ -110,7 +110,8 @@ def _remove_orphans(folder: Path, name: str) -> None:
 
 
 EXTENSIONS = {".txt": "text", ".text": "text", ".json": "json", ".csv": "csv", ".md": "markdown",
-              ".markdown": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+              ".markdown": "markdown", ".html": "html", ".htm": "html", ".xlsx": "xlsx",
+              ".pdf": "pdf"}
 
 
 def output_format(fmt: str | None, output: Path | None, allowed: tuple[str, ...], default: str) -> str:

@@ -214,3 +214,27 @@ def test_workbook_opens_in_libreoffice(example, tmp_path):
     done = subprocess.run([office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path),
                            str(tmp_path / "r.xlsx")], capture_output=True, text=True, timeout=180)
     assert done.returncode == 0 and (tmp_path / "r.csv").exists()
+
+
+def test_pdf_report_prints_without_a_browser(example, tmp_path):
+    """report -f pdf: WeasyPrint prints the HTML; pypdfium2 renders the pages so the test looks at real pages."""
+    pytest.importorskip("pypdfium2")
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        pytest.skip(f"WeasyPrint unavailable here: {exc}")
+    import pypdfium2 as pdfium
+
+    from socialroi.valuation.api import render_report
+
+    run, _ = example
+    data = render_report(run, "pdf")
+    assert data[:5] == b"%PDF-"
+    pdf = pdfium.PdfDocument(data)
+    assert len(pdf) >= 5
+    width, height = pdf[0].get_size()
+    assert (round(width), round(height)) == (595, 842)  # A4 in points: the en locale outside the US
+    first = pdf[0].render(scale=0.5).to_pil().convert("L")
+    assert first.getextrema()[0] < 60  # ink on the first page (the headline), not a blank page
+    text = pdf[0].get_textpage().get_text_range()
+    assert "Executive summary" in text and "Blended ROI" in text

@@ -12,7 +12,7 @@ from typing import Any
 
 from socialroi.valuation.run_warnings import emit
 
-REPORT_FORMATS = ("html", "xlsx", "markdown")
+REPORT_FORMATS = ("html", "xlsx", "markdown", "pdf")
 
 
 def run_project(project: Any, *, seed: int | None = None, draws: int | None = None,
@@ -42,7 +42,7 @@ def simulate(project: Any, *, seed: int | None = None, draws: int | None = None)
 
 
 def render_report(run: Any, fmt: str) -> str | bytes:
-    """The client report of a run in ``fmt`` (``html``, ``xlsx`` or ``markdown``): text, or the workbook's bytes.
+    """The client report of a run in ``fmt`` (``html``, ``xlsx``, ``markdown`` or ``pdf``): text, or bytes.
     The one place a report is rendered, for the command line and for Python."""
     if fmt == "html":
         from socialroi.valuation.report import build_html
@@ -52,6 +52,8 @@ def render_report(run: Any, fmt: str) -> str | bytes:
         from socialroi.cli.render import render, roi_report
 
         return render(roi_report(run, full=True), "markdown")
+    if fmt == "pdf":
+        return pdf_bytes(run)
     if fmt == "xlsx":
         import io
 
@@ -63,9 +65,28 @@ def render_report(run: Any, fmt: str) -> str | bytes:
     raise ValueError(f"report format must be one of {', '.join(REPORT_FORMATS)}, got {fmt!r}")
 
 
+def pdf_bytes(run: Any) -> bytes:
+    """The HTML report printed to PDF by WeasyPrint (the optional ``socialroi[pdf]`` extra).
+
+    WeasyPrint rather than a browser: it is a Python package with no browser to install or drive, it honours
+    the report's ``@page`` rules (A4, or Letter for US and Canadian locales) and ``break-*`` properties, and its
+    output is the same on every machine with the same fonts.
+    """
+    from socialroi.valuation.errors import InputError
+    from socialroi.valuation.report import build_html
+
+    try:
+        import weasyprint
+    except (ImportError, OSError) as exc:  # OSError: the package is there but its Pango library is not
+        raise InputError("PDF output needs the pdf extra: python3 -m pip install \"socialroi[pdf]\" "
+                         f"(WeasyPrint and its Pango library; {type(exc).__name__}: {exc})") from None
+    out: bytes = weasyprint.HTML(string=build_html(run)).write_pdf()
+    return out
+
+
 def report(run: Any, path: str | Path, *, fmt: str | None = None) -> Path:
     """Write the client report of ``run`` to ``path`` (atomically); the format follows the extension
-    (``.html``, ``.xlsx``, ``.md``) unless ``fmt`` is given. Returns the path."""
+    (``.html``, ``.xlsx``, ``.md``, ``.pdf``) unless ``fmt`` is given. Returns the path."""
     from socialroi.cli.output import output_format, write_atomic
 
     path = Path(path)

@@ -35,9 +35,10 @@ th.n,td.n{text-align:end;font-variant-numeric:tabular-nums;white-space:nowrap}
 figcaption strong{display:block;font-size:.95rem}figcaption .sub{display:block;color:#4a5568;font-size:.82rem}
 .legend{font-size:.8rem;color:#4a5568;margin:2px 0}.legend span{margin-inline-end:12px}
 .legend i{display:inline-block;width:10px;height:10px;margin-inline-end:4px;vertical-align:middle}
-@page{size:A4;margin:16mm 14mm}
+@page{margin:16mm 14mm}
 @media print{main{max-width:none;padding:0}h2,h3{break-after:avoid}tr,.card,svg,dl{break-inside:avoid}
-thead{display:table-header-group}section{break-before:auto}.cards{break-inside:avoid}}
+thead{display:table-header-group}section{break-before:auto}.cards{break-inside:avoid}
+figure.chart{break-inside:avoid}h2+figure,h3+table{break-before:avoid}}
 """
 
 
@@ -117,6 +118,14 @@ def _section_view(section, f) -> dict[str, Any]:
     }
 
 
+LETTER_REGIONS = ("US", "CA", "MX", "PH", "CL", "CO", "VE")  # where paper is US Letter, not A4
+
+
+def page_size(locale: str) -> str:
+    """The printed page for a locale: Letter in the regions that use it, A4 everywhere else."""
+    return "letter" if locale.split("_")[-1] in LETTER_REGIONS and "_" in locale else "A4"
+
+
 def build_html(run, *, locale: str | None = None) -> str:
     """The whole report of a project run as one self-contained HTML page (Jinja2 template, autoescaped).
 
@@ -138,6 +147,6 @@ def build_html(run, *, locale: str | None = None) -> str:
                       autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True)
     html = env.get_template("report.html.j2").render(
         doc=doc, sections=[_section_view(s, f) for s in doc.sections], css=Markup(CSS),  # CSS: our own constant
-        t=f.t, lang=f.locale.replace("_", "-"), direction=f.direction,
+        t=f.t, lang=f.locale.replace("_", "-"), direction=f.direction, page_size=page_size(f.locale),
         has_methodology=any(s.id == "methodology" for s in doc.sections))
     return html.rstrip("\n") + "\n"
