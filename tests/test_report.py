@@ -145,7 +145,7 @@ def test_report_renders_in_a_real_browser(example, tmp_path):
     p = Svgs()
     p.feed(dom.stdout)
     assert len(p.svgs) >= 5 and all(s["rects"] + s["circles"] > 0 for s in p.svgs)
-    assert "Value waterfall" in dom.stdout and "Segment lifts" in dom.stdout
+    assert "Verdifossefall" in dom.stdout and "Segmentløft" in dom.stdout  # the nb page is in Norwegian
 
 
 def _recalculated(office, path, out):
@@ -160,6 +160,7 @@ def _recalculated(office, path, out):
 
 def _named(wb, name):
     sheet, cell = wb.defined_names[name].attr_text.replace("$", "").split("!")
+    sheet = sheet.strip("'")
     return wb[sheet][cell].value
 
 
@@ -183,6 +184,15 @@ def test_live_workbook_moves_like_the_scenario_model(example, tmp_path):
     assert _named(wb, "BlendedROI") == pytest.approx(run.fitted.blended_roi_point / 100, rel=1e-12)
     assert _named(wb, "HardROI") == pytest.approx(run.roi.hard_roi / 100, rel=1e-12)
     assert _named(wb, "TotalCost") == pytest.approx(run.roi.total_cost, rel=1e-12)
+    cash = run.simulation.cashflow_summary  # the cash-flow sheet's formulas against scenarios.cashflows
+    assert _named(wb, "NPV") == pytest.approx(cash["npv_mean"], rel=1e-9)
+    assert _named(wb, "PaybackPeriod") == cash["payback_period"]
+    table = wb["Cash flows model"]
+    first = next(r for r in range(1, table.max_row + 1) if table.cell(r, 1).value == "Period") + 1
+    for i, row in enumerate(run.simulation.cashflow_table.itertuples()):
+        for col, value in ((2, row.value), (3, row.cost), (4, row.net), (5, row.discounted_net),
+                           (6, row.cumulative_net)):
+            assert table.cell(first + i, col).value == pytest.approx(value, rel=1e-9, abs=1e-6)
 
     moves = {"traffic.replacement_share": 0.6, "segments.retention.horizon_years": 3.0,
              "segments.retention.discount_rate": 0.05, "support.cost_per_ticket": 9.0, "costs.multiplier": 1.2,

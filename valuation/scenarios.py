@@ -431,7 +431,11 @@ def cashflows(sim: Simulation, *, years: float, frequency: str, discount_rate: f
     q = np.quantile(npv, [0.05, 0.5, 0.95])
     return table, {"npv_mean": float(npv.mean()), "npv_p5": float(q[0]), "npv_p50": float(q[1]),
                    "npv_p95": float(q[2]), "probability_npv_below_zero": float(np.mean(npv < 0)),
-                   "payback_period": payback, "periods": n_periods, "frequency": frequency}
+                   "payback_period": payback, "periods": n_periods, "frequency": frequency,
+                   # the inputs of the table, so a workbook can rebuild it with formulas
+                   "mean_value": mean_value, "mean_cost": mean_cost, "discount_rate": float(discount_rate),
+                   "upfront_cost": float(upfront_cost), "value_growth": float(value_growth),
+                   "periods_per_year": per_year}
 
 
 @dataclass(frozen=True, eq=False)

@@ -232,6 +232,82 @@ def _annuity_formula(years: str, rate: str) -> str:
     return f"IF({years}<=0,0,IF(ABS({rate})<1E-12,{years},(1-(1+{rate})^(-{years}))/{rate}))"
 
 
+def _cashflow_sheet(wb, run) -> None:
+    """Cash flows, NPV and payback as formulas of their inputs (yellow cells), as
+    :func:`socialroi.valuation.scenarios.cashflows` computes them for the mean draws: the named cells ``NPV`` and
+    ``PaybackPeriod`` move when finance changes the value, cost, rate, growth or upfront cost."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.workbook.defined_name import DefinedName
+
+    c = run.simulation.cashflow_summary
+    ws = wb.create_sheet("Cash flows model")
+    bold, edit = Font(bold=True), PatternFill("solid", fgColor="FFF9C4")
+    inputs = [("Value per year (mean draw)", c["mean_value"], MONEY), ("Cost per year (mean draw)", c["mean_cost"], MONEY),
+              ("Discount rate per year", c["discount_rate"], PERCENT), ("Value growth per year", c["value_growth"], PERCENT),
+              ("Upfront cost", c["upfront_cost"], MONEY), ("Periods per year", c["periods_per_year"], "0")]
+    for label, value, fmt in inputs:
+        ws.append([label, value])
+        ws.cell(ws.max_row, 2).number_format = fmt
+        ws.cell(ws.max_row, 2).fill = edit
+    V, C, R, G, U, P = (f"$B${i}" for i in range(1, 7))
+    ws.append([])
+    ws.append(["Period", "Value", "Cost", "Net", "Discounted net", "Cumulative net", "Paid back"])
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    first = ws.max_row + 1
+    ws.print_title_rows = f"{first - 1}:{first - 1}"
+    for t in range(1, int(c["periods"]) + 1):
+        r = ws.max_row + 1
+        prev = f"F{r - 1}" if t > 1 else f"-{U}"
+        ws.append([t, f"={V}/{P}*(1+{G})^INT((A{r}-1)/{P})", f"={C}/{P}", f"=B{r}-C{r}", f"=D{r}*(1+{R})^(-A{r}/{P})",
+                   f"={prev}+D{r}", f'=IF(F{r}>=0,A{r},"")'])
+        for col in "BCDEF":
+            ws[f"{col}{r}"].number_format = MONEY
+    last = ws.max_row
+    ws.append([])
+    ws.append(["NPV (mean draws)", f"=SUM(E{first}:E{last})-{U}"])
+    ws.cell(ws.max_row, 2).number_format = MONEY
+    wb.defined_names["NPV"] = DefinedName("NPV", attr_text=f"'Cash flows model'!$B${ws.max_row}")
+    ws.append(["Payback period", f'=IF(COUNT(G{first}:G{last})=0,"not within the horizon",MIN(G{first}:G{last}))'])
+    wb.defined_names["PaybackPeriod"] = DefinedName("PaybackPeriod", attr_text=f"'Cash flows model'!$B${ws.max_row}")
+    for cell in (ws.cell(ws.max_row - 1, 1), ws.cell(ws.max_row, 1)):
+        cell.font = bold
+    ws.column_dimensions["A"].width = 30
+    for col in "BCDEFG":
+        ws.column_dimensions[col].width = 16
+
+
+def _charts(wb, run) -> None:
+    """Native Excel charts: the components' values (from the live Model sheet) and the ROI distribution."""
+    import numpy as np
+    from openpyxl.chart import BarChart, Reference
+
+    ws = wb["Model"]
+    rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Component"]
+    if rows:
+        first = rows[0] + 1
+        last = first + len(run.roi.components) - 1
+        chart = BarChart()
+        chart.type, chart.title = "bar", f"Component values ({run.roi.currency})"
+        chart.add_data(Reference(ws, min_col=5, min_row=first, max_row=last), titles_from_data=False)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        chart.legend, chart.height, chart.width = None, 9, 18
+        ws.add_chart(chart, "G2")
+    if run.simulation is not None and run.simulation.roi_sample is not None:
+        counts, edges = np.histogram(run.simulation.roi_sample, bins=30)
+        hs = wb.create_sheet("ROI histogram")
+        hs.append(["Blended ROI from", "to", "Draws"])
+        for n, a, b in zip(counts, edges[:-1], edges[1:]):
+            hs.append([float(a) / 100, float(b) / 100, int(n)])
+            hs.cell(hs.max_row, 1).number_format = hs.cell(hs.max_row, 2).number_format = PERCENT
+        chart = BarChart()
+        chart.title, chart.y_axis.title, chart.x_axis.title = "Distribution of blended ROI", "draws", "blended ROI"
+        chart.add_data(Reference(hs, min_col=3, min_row=2, max_row=hs.max_row), titles_from_data=False)
+        chart.set_categories(Reference(hs, min_col=1, min_row=2, max_row=hs.max_row))
+        chart.legend, chart.height, chart.width, chart.gapWidth = None, 9, 18, 10
+        hs.add_chart(chart, "E2")
+
+
 def build_workbook(run):
     """An :class:`openpyxl.Workbook` of the run (see the module docstring)."""
     import pandas as pd
@@ -246,7 +322,13 @@ def build_workbook(run):
     wb.remove(wb.active)
     _summary(wb, run, doc)
     _model_sheet(wb, run)
-    taken = {"summary", "model"}
+    taken = {"summary", "model", "cash flows model", "roi histogram"}
+    if run.simulation is not None and run.simulation.cashflow_summary:
+        _cashflow_sheet(wb, run)
+    _charts(wb, run)
+    wb.properties.title = str(doc.title)
+    wb.properties.subject = "socialroi: earned value and ROI of social media and content"
+    wb.properties.creator = "socialroi"
     tables = [t for s in doc.sections for t in s.tables]
     lines = run.costs.lines
     tables.append(Table("Cost ledger", lines, {"amount": "money", "low": "money", "high": "money", "hours": "number",
@@ -273,6 +355,6 @@ def build_workbook(run):
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "1:1"
+        ws.print_title_rows = ws.print_title_rows or "1:1"
     return wb
 
