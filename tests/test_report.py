@@ -94,7 +94,7 @@ def test_workbook_numbers_formats_and_formula_neutralisation(example, tmp_path):
     assert isinstance(summary["Total cost"].value, (int, float)) and summary["Total cost"].data_type == "n"
     assert summary["Total cost"].value == pytest.approx(run.roi.total_cost)
     assert summary["Blended ROI"].number_format == "0.0%"
-    assert summary["Net value"].number_format == "#,##0.00"
+    assert summary["Net value"].number_format == '#,##0.00 "EUR"' 
     comps = back["Components"]
     values = [r[3].value for r in comps.iter_rows(min_row=2)]
     assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
@@ -184,6 +184,10 @@ def test_live_workbook_moves_like_the_scenario_model(example, tmp_path):
     assert _named(wb, "BlendedROI") == pytest.approx(run.fitted.blended_roi_point / 100, rel=1e-12)
     assert _named(wb, "HardROI") == pytest.approx(run.roi.hard_roi / 100, rel=1e-12)
     assert _named(wb, "TotalCost") == pytest.approx(run.roi.total_cost, rel=1e-12)
+    model_sheet = wb["Model"]
+    start = next(r for r in range(1, model_sheet.max_row + 1) if model_sheet.cell(r, 1).value == "Component") + 1
+    for i, c in enumerate(run.roi.components):  # every component's formula cell at base = its point value
+        assert model_sheet.cell(start + i, 5).value == pytest.approx(c.point, rel=1e-9), c.component
     cash = run.simulation.cashflow_summary  # the cash-flow sheet's formulas against scenarios.cashflows
     assert _named(wb, "NPV") == pytest.approx(cash["npv_mean"], rel=1e-9)
     assert _named(wb, "PaybackPeriod") == cash["payback_period"]

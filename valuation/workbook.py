@@ -351,6 +351,12 @@ def build_workbook(run):
         ws = wb.create_sheet(_sheet_name(t.title, taken))
         _write_table(ws, t)
         ws.freeze_panes = "A2"
+    money = f'#,##0.00 "{run.roi.currency}"'  # money cells carry the currency code, as in every other output
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.number_format == MONEY:
+                    cell.number_format = money
     for ws in wb.worksheets:  # print: landscape, one page wide, header row repeated
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
