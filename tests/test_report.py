@@ -94,7 +94,7 @@ def test_workbook_numbers_formats_and_formula_neutralisation(example, tmp_path):
     assert isinstance(summary["Total cost"].value, (int, float)) and summary["Total cost"].data_type == "n"
     assert summary["Total cost"].value == pytest.approx(run.roi.total_cost)
     assert summary["Blended ROI"].number_format == "0.0%"
-    assert summary["Net value"].number_format == '#,##0.00 "EUR"' 
+    assert summary["Net value"].number_format == '#,##0.00 "EUR"'
     comps = back["Components"]
     values = [r[3].value for r in comps.iter_rows(min_row=2)]
     assert all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
