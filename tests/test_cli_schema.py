@@ -35,7 +35,8 @@ def test_readme_key_tables_are_generated_from_the_schema():
 
 
 @pytest.mark.parametrize("section, options", [("traffic", "socialroi.valuation.traffic:TrafficOptions"),
-                                              ("attribution", "socialroi.valuation.attribution:AttributionOptions")])
+                                              ("attribution", "socialroi.valuation.attribution:AttributionOptions"),
+                                              ("segments", "socialroi.valuation.segments:SegmentSpec")])
 def test_schema_defaults_are_the_components_defaults(section, options):
     """One default per option: the schema's must be the one the component uses when the key is absent."""
     import importlib

@@ -34,6 +34,7 @@ from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.schema import Attribution as _AttributionSchema
 from socialroi.valuation.tables import Role, as_table, fold_name
 
 TOUCH_ROLES = {
@@ -43,6 +44,10 @@ TOUCH_ROLES = {
     "converted": Role(("converted", "Conversion", "Won"), text=True),
     "revenue": Role(("revenue", "Revenue", "Value", "Amount")),
 }
+
+
+# defaults are declared once, in the project schema (socialroi.valuation.schema.Attribution)
+_DEFAULTS = {k: f.default for k, f in _AttributionSchema.model_fields.items()}
 
 
 @dataclass(frozen=True)
@@ -70,12 +75,12 @@ class AttributionOptions:
     """
 
     social_channels: Sequence[str] = ()
-    model: str = "markov"
-    half_life_days: float = 7.0
-    first: float = 0.4
-    last: float = 0.4
-    order: int = 1
-    bootstrap: int = 200
+    model: str = _DEFAULTS["model"]
+    half_life_days: float = _DEFAULTS["half_life_days"]
+    first: float = _DEFAULTS["first"]
+    last: float = _DEFAULTS["last"]
+    order: int = _DEFAULTS["order"]
+    bootstrap: int = _DEFAULTS["bootstrap"]
     channel_map: Mapping[str, str] = field(default_factory=dict)
     date_order: str | None = None
 

@@ -5,8 +5,9 @@ few dozen keys; pydantic's errors carry the location, the constraint and
 the bad value, which :func:`first_error` turns into socialroi's one-line
 messages, and it writes a JSON Schema with descriptions, defaults and
 bounds (``socialroi schema``) that editors use to complete and check
-``project.toml``. Its models also give typed options to code that loads a
-project from Python.
+``project.toml``. The defaults here are the components' defaults:
+``TrafficOptions`` and ``AttributionOptions`` read theirs from these models,
+and a test checks ``SegmentSpec`` agrees.
 
 Validation is strict: a number must be a number (``"0.8"`` in quotes is
 refused, not converted), a list a list, NaN and infinities are refused, and

@@ -32,6 +32,7 @@ import numpy as np
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, records, rng_for
 from socialroi.valuation.notebook import Printable
+from socialroi.valuation.schema import Traffic as _TrafficSchema
 from socialroi.valuation.tables import Role, Table, as_table, currency_code, first_row, fold_name
 
 KEYWORD_ALIASES = (
@@ -59,6 +60,10 @@ CPC_UNITS = {"currency": 1.0, "cents": 100.0, "micros": 1_000_000.0}
 DUPLICATE_RULES = ("median", "max", "min", "first", "error")
 UNMATCHED_POLICIES = ("exclude", "impute")
 _POINTS = {"low": 0.0, "mid": 0.5, "high": 1.0}
+
+
+# defaults are declared once, in the project schema (socialroi.valuation.schema.Traffic)
+_DEFAULTS = {k: f.default for k, f in _TrafficSchema.model_fields.items()}
 
 
 @dataclass(frozen=True)
@@ -120,23 +125,23 @@ class TrafficOptions:
         with the unmatched keywords' imputation (a separate soft component).
     """
 
-    replacement_share: float = 1.0
+    replacement_share: float = _DEFAULTS["replacement_share"]
     brand_terms: Sequence[str] = ()
     brand_regex: str | None = None
-    unmatched: str = "exclude"
+    unmatched: str = _DEFAULTS["unmatched"]
     impute_cpc: float | None = None
-    cpc_point: str | float = "mid"
-    cpc_unit: str = "currency"
-    cpc_duplicates: str = "median"
-    fold_diacritics: bool = False
+    cpc_point: str | float = _DEFAULTS["cpc_point"]
+    cpc_unit: str = _DEFAULTS["cpc_unit"]
+    cpc_duplicates: str = _DEFAULTS["cpc_duplicates"]
+    fold_diacritics: bool = _DEFAULTS["fold_diacritics"]
     country: str | None = None
     currency: str | None = None
     rates: Mapping[str, float] = field(default_factory=dict)
-    top: int = 20
-    coverage_warning: float = 0.8
-    no_market: str = "exclude"
-    decimal: str = "auto"
-    traffic_period: str = "as_exported"
+    top: int = _DEFAULTS["top"]
+    coverage_warning: float = _DEFAULTS["coverage_warning"]
+    no_market: str = _DEFAULTS["no_market"]
+    decimal: str = _DEFAULTS["decimal"]
+    traffic_period: str = _DEFAULTS["traffic_period"]
     months: float | None = None
 
     def __post_init__(self) -> None:
