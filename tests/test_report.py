@@ -252,3 +252,16 @@ def test_pdf_report_prints_without_a_browser(example, tmp_path):
     assert first.getextrema()[0] < 60  # ink on the first page (the headline), not a blank page
     text = pdf[0].get_textpage().get_text_range()
     assert "Executive summary" in text and "Blended ROI" in text
+
+
+def test_pdf_chart_labels_in_arabic_script_are_shaped_for_the_printer():
+    """WeasyPrint's SVG text has no bidi or shaping: the PDF path shapes Arabic/Persian labels and puts them in
+    visual order (letters joined into presentation forms, right to left), and leaves Latin labels alone."""
+    pytest.importorskip("arabic_reshaper")
+    from socialroi.valuation.report import visual_order
+
+    svg = '<svg><text x="1">افزایش بخش</text><text x="2">water &amp; bottle</text></svg>'
+    out = visual_order(svg)
+    shaped = out.split("</text>")[0].split(">")[-1]
+    assert all("\ufb50" <= ch <= "\ufeff" or ch == " " for ch in shaped)  # joined presentation forms
+    assert shaped != "افزایش بخش" and '<text x="2">water &amp; bottle</text>' in out

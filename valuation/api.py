@@ -76,11 +76,12 @@ def pdf_bytes(run: Any) -> bytes:
     from socialroi.valuation.report import build_html
 
     try:
+        import arabic_reshaper  # noqa: F401 - Arabic and Persian chart labels (WeasyPrint's SVG text has no bidi)
         import weasyprint
     except (ImportError, OSError) as exc:  # OSError: the package is there but its Pango library is not
         raise InputError("PDF output needs the pdf extra: python3 -m pip install \"socialroi[pdf]\" "
                          f"(WeasyPrint and its Pango library; {type(exc).__name__}: {exc})") from None
-    out: bytes = weasyprint.HTML(string=build_html(run)).write_pdf()
+    out: bytes = weasyprint.HTML(string=build_html(run, visual_svg_text=True)).write_pdf()
     return out
 
 

@@ -14,6 +14,8 @@ Persian names render right to left inside left-to-right tables.
 
 from __future__ import annotations
 
+import re
+from html import escape
 from typing import Any
 
 from socialroi.valuation import charts
@@ -76,8 +78,32 @@ METHODOLOGY = {
 }
 
 
-def _svg(chart, f) -> str:
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_SVG_TEXT = re.compile(r"(<text[^>]*>)([^<]*)(</text>)")
+
+
+def visual_order(svg: str) -> str:
+    """SVG text with Arabic or Persian letters shaped and put in visual order, for renderers whose SVG text does
+    no bidi or shaping (WeasyPrint, which prints the PDF); browsers get the logical text."""
+    from html import unescape
+
+    from arabic_reshaper import reshape
+    from bidi.algorithm import get_display
+
+    def fix(m: re.Match[str]) -> str:
+        text = unescape(m.group(2))
+        return m.group(1) + escape(get_display(reshape(text))) + m.group(3) if _RTL.search(text) else m.group(0)
+
+    return _SVG_TEXT.sub(fix, svg)
+
+
+def _svg(chart, f, visual: bool = False) -> str:
     """One chart of the document as inline SVG (:mod:`socialroi.valuation.charts` escapes every text)."""
+    svg = _svg_logical(chart, f)
+    return visual_order(svg) if visual else svg
+
+
+def _svg_logical(chart, f) -> str:
     fmt = {"money": f.money, "percent": f.percent, "ratio": lambda v: f.number(v, 3)}.get(chart.unit, f.number)
     if chart.kind == "waterfall":
         return charts.waterfall(chart.title, chart.data, fmt)
@@ -105,13 +131,13 @@ def _table_view(table, f, heading: bool) -> dict[str, Any]:
             "rows": rows}
 
 
-def _section_view(section, f) -> dict[str, Any]:
+def _section_view(section, f, visual: bool = False) -> dict[str, Any]:
     from markupsafe import Markup
 
     return {
         "id": section.id, "title": section.title, "facts": section.facts, "paragraphs": section.paragraphs,
         "definitions": [tuple(p.split(": ", 1)) if ": " in p else (p, "") for p in section.paragraphs],
-        "charts": [{"title": c.title, "subtitle": c.subtitle, "svg": Markup(_svg(c, f)),
+        "charts": [{"title": c.title, "subtitle": c.subtitle, "svg": Markup(_svg(c, f, visual)),
                     "legend": Markup(charts.legend(c.options["legend"], f.t) if "legend" in c.options else "")}
                    for c in section.charts],
         "tables": [_table_view(t, f, t.title != section.title) for t in section.tables],
@@ -126,7 +152,7 @@ def page_size(locale: str) -> str:
     return "letter" if locale.split("_")[-1] in LETTER_REGIONS and "_" in locale else "A4"
 
 
-def build_html(run, *, locale: str | None = None) -> str:
+def build_html(run, *, locale: str | None = None, visual_svg_text: bool = False) -> str:
     """The whole report of a project run as one self-contained HTML page (Jinja2 template, autoescaped).
 
     Parameters
@@ -135,6 +161,8 @@ def build_html(run, *, locale: str | None = None) -> str:
         The run (its simulation, when it has one, included).
     locale : str, optional
         Language and number format; default the project's ``[project] locale``.
+    visual_svg_text : bool
+        Shape Arabic and Persian chart labels and put them in visual order (for the PDF printer).
     """
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
     from markupsafe import Markup
@@ -146,7 +174,8 @@ def build_html(run, *, locale: str | None = None) -> str:
     env = Environment(loader=PackageLoader("socialroi.valuation", "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True)
     html = env.get_template("report.html.j2").render(
-        doc=doc, sections=[_section_view(s, f) for s in doc.sections], css=Markup(CSS),  # CSS: our own constant
+        doc=doc, sections=[_section_view(s, f, visual_svg_text and f.direction == "rtl") for s in doc.sections],
+        css=Markup(CSS),  # CSS: our own constant
         t=f.t, lang=f.locale.replace("_", "-"), direction=f.direction, page_size=page_size(f.locale),
         has_methodology=any(s.id == "methodology" for s in doc.sections))
     return html.rstrip("\n") + "\n"
