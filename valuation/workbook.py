@@ -143,86 +143,107 @@ NAMES = {"TotalValue": "total value", "HardValue": "hard value", "TotalCost": "t
          "BlendedROI": "blended ROI", "HardROI": "hard ROI"}
 
 
+def _heading(ws, labels: list[str]) -> None:
+    from openpyxl.styles import Font
+
+    ws.append(labels)
+    for c in ws[ws.max_row]:
+        c.font = Font(bold=True)
+
+
+def _lever_rows(ws, run) -> dict[str, int]:
+    """One yellow input row per lever (the components' declared levers, then the cost ledger's): its row by name."""
+    from openpyxl.styles import PatternFill
+
+    edit = PatternFill("solid", fgColor="FFF9C4")
+    declared: dict[str, Any] = {}
+    for comp in run.roi.components:
+        for lever in comp.levers:
+            declared.setdefault(lever.name, lever)
+    costs = [(f"costs.line{i}", float(r.amount), f"{r.category}: {r.item}")
+             for i, r in enumerate(run.costs.lines.reset_index(drop=True).itertuples(), 1)]
+    costs += [("costs.hourly_rate_multiplier", 1.0, "multiplier on staff hourly rates"),
+              ("costs.multiplier", 1.0, "multiplier on every cost line")]
+    row_of: dict[str, int] = {}
+    for name, base, text in [*((v.name, v.base, v.description) for v in declared.values()), *costs]:
+        ws.append([name, base, base, safe_text(text)])
+        row_of[name] = ws.max_row
+        ws.cell(ws.max_row, 3).fill = edit
+    return row_of
+
+
+def _factor_formula(comp, row_of: dict[str, int]) -> str:
+    """The product of a component's lever factors, each distinct factor once (as the scenario model applies it)."""
+    factors, seen = [], set()
+    for lever in comp.levers:
+        if lever.effect == "annuity" and lever.annuity not in seen:
+            seen.add(lever.annuity)
+            ny, nr = (row_of[n] for n in lever.annuity)
+            factors.append(f"({_annuity_formula(f'C{ny}', f'C{nr}')}/{_annuity_formula(f'B{ny}', f'B{nr}')})")
+        elif lever.effect == "scale" and lever.base != 0:
+            factors.append(f"(C{row_of[lever.name]}/B{row_of[lever.name]})")
+    return "=" + ("*".join(factors) or "1")
+
+
+def _component_rows(ws, run, row_of: dict[str, int]) -> tuple[int, int]:
+    """Each component: point value, factor and value formulas; the first and last row."""
+    first = ws.max_row + 1
+    for comp in run.roi.components:
+        ws.append([safe_text(comp.label), comp.kind, comp.point, _factor_formula(comp, row_of), None])
+        ws.cell(ws.max_row, 5, f"=C{ws.max_row}*D{ws.max_row}")
+    return first, ws.max_row
+
+
+def _cost_rows(ws, run, row_of: dict[str, int]) -> tuple[int, int]:
+    """Each cost line as its lever times the staff-rate and overall multipliers; the first and last row."""
+    first = ws.max_row + 1
+    hourly, mult = row_of["costs.hourly_rate_multiplier"], row_of["costs.multiplier"]
+    for i, r in enumerate(run.costs.lines.reset_index(drop=True).itertuples(), 1):
+        staff = f"*C{hourly}" if r.category == "staff time" else ""
+        ws.append([safe_text(str(r.item)), safe_text(str(r.category)), f"=C{row_of[f'costs.line{i}']}{staff}*C{mult}"])
+    return first, ws.max_row
+
+
+def _named_totals(wb, ws, values: tuple[int, int], costs: tuple[int, int]) -> None:
+    """Totals and ROI as formulas in named cells."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    (first, last), (cost_first, cost_last) = values, costs
+    formulas = {"TotalValue": f"=SUM(E{first}:E{last})",
+                "HardValue": f'=SUMIF(B{first}:B{last},"hard",E{first}:E{last})',
+                "TotalCost": f"=SUM(C{cost_first}:C{cost_last})", "NetValue": "=TotalValue-TotalCost",
+                "BlendedROI": "=(TotalValue-TotalCost)/TotalCost", "HardROI": "=(HardValue-TotalCost)/TotalCost"}
+    for name, formula in formulas.items():
+        ws.append([NAMES[name], formula])
+        wb.defined_names[name] = DefinedName(name, attr_text=f"Model!$B${ws.max_row}")
+
+
 def _model_sheet(wb, run) -> None:
     """The live model: every lever as an input cell, every component and cost line as a formula of them, and the
     totals and ROI as named cells (``BlendedROI``, ``HardROI``, ``TotalValue``, ``HardValue``, ``TotalCost``,
     ``NetValue``). At the base values it gives the fitted model's point figures; change a yellow cell and the ROI
     moves as the scenario model moves it (:class:`socialroi.valuation.scenarios.Model` at point values)."""
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.styles import Font
 
     ws = wb.create_sheet("Model", 1)
-    bold, edit = Font(bold=True), PatternFill("solid", fgColor="FFF9C4")
-    ws.append(["Assumption (edit the yellow cells)", "Base", "Value", "What it is"])
-    for c in ws[1]:
-        c.font = bold
-    row_of: dict[str, int] = {}
-    declared: dict[str, Any] = {}
-    for comp in run.roi.components:
-        for lever in comp.levers:
-            declared.setdefault(lever.name, lever)
-    lines = run.costs.lines.reset_index(drop=True)
-    cost_levers = [(f"costs.line{i}", float(r.amount), f"{r.category}: {r.item}") for i, r in
-                   enumerate(lines.itertuples(), 1)]
-    cost_levers += [("costs.hourly_rate_multiplier", 1.0, "multiplier on staff hourly rates"),
-                    ("costs.multiplier", 1.0, "multiplier on every cost line")]
-    for name, base, text in [*((v.name, v.base, v.description) for v in declared.values()), *cost_levers]:
-        ws.append([name, base, base, safe_text(text)])
-        row_of[name] = ws.max_row
-        ws.cell(ws.max_row, 3).fill = edit
+    _heading(ws, ["Assumption (edit the yellow cells)", "Base", "Value", "What it is"])
+    row_of = _lever_rows(ws, run)
     ws.append([])
-    ws.append(["Component", "Kind", "Point value", "Factor", "Value"])
-    for c in ws[ws.max_row]:
-        c.font = bold
-    first = ws.max_row + 1
-    for comp in run.roi.components:
-        factors, seen = [], set()
-        for lever in comp.levers:
-            if lever.effect == "annuity":
-                if lever.annuity in seen:
-                    continue
-                seen.add(lever.annuity)
-                ny, nr = (row_of[n] for n in lever.annuity)
-                factors.append(f"({_annuity_formula(f'C{ny}', f'C{nr}')}/{_annuity_formula(f'B{ny}', f'B{nr}')})")
-            elif lever.base != 0:
-                r = row_of[lever.name]
-                factors.append(f"(C{r}/B{r})")
-        ws.append([safe_text(comp.label), comp.kind, comp.point, "=" + ("*".join(factors) or "1"), None])
-        r = ws.max_row
-        ws.cell(r, 5, f"=C{r}*D{r}")
-    last = ws.max_row
+    _heading(ws, ["Component", "Kind", "Point value", "Factor", "Value"])
+    values = _component_rows(ws, run, row_of)
     ws.append([])
-    ws.append(["Cost line", "Category", "Value"])
-    for c in ws[ws.max_row]:
-        c.font = bold
-    cost_first = ws.max_row + 1
-    hourly, mult = row_of["costs.hourly_rate_multiplier"], row_of["costs.multiplier"]
-    for i, r in enumerate(lines.itertuples(), 1):
-        lever_row = row_of[f"costs.line{i}"]
-        staff = f"*C{hourly}" if r.category == "staff time" else ""
-        ws.append([safe_text(str(r.item)), safe_text(str(r.category)), f"=C{lever_row}{staff}*C{mult}"])
-    cost_last = ws.max_row
+    _heading(ws, ["Cost line", "Category", "Value"])
+    costs = _cost_rows(ws, run, row_of)
     ws.append([])
-    totals = {"TotalValue": f"=SUM(E{first}:E{last})", "HardValue": f'=SUMIF(B{first}:B{last},"hard",E{first}:E{last})',
-              "TotalCost": f"=SUM(C{cost_first}:C{cost_last})"}
-    for name, formula in totals.items():
-        ws.append([NAMES[name], formula])
-        wb.defined_names[name] = DefinedName(name, attr_text=f"Model!$B${ws.max_row}")
-    ws.append([NAMES["NetValue"], "=TotalValue-TotalCost"])
-    wb.defined_names["NetValue"] = DefinedName("NetValue", attr_text=f"Model!$B${ws.max_row}")
-    ws.append([NAMES["BlendedROI"], "=(TotalValue-TotalCost)/TotalCost"])
-    wb.defined_names["BlendedROI"] = DefinedName("BlendedROI", attr_text=f"Model!$B${ws.max_row}")
-    ws.append([NAMES["HardROI"], "=(HardValue-TotalCost)/TotalCost"])
-    wb.defined_names["HardROI"] = DefinedName("HardROI", attr_text=f"Model!$B${ws.max_row}")
+    _named_totals(wb, ws, values, costs)
+    roi_rows = (NAMES["BlendedROI"], NAMES["HardROI"])
     for row in ws.iter_rows(min_row=2):
         for cell in row[1:]:
             if isinstance(cell.value, (int, float)) or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                cell.number_format = PERCENT if row[0].value in (NAMES["BlendedROI"], NAMES["HardROI"]) else \
-                    "#,##0.00####"
+                cell.number_format = PERCENT if row[0].value in roi_rows else "#,##0.00####"
         if row[0].value in NAMES.values():
-            row[0].font = bold
-    ws.column_dimensions["A"].width = 44
-    for col, width in (("B", 16), ("C", 16), ("D", 40), ("E", 16)):
+            row[0].font = Font(bold=True)
+    for col, width in (("A", 44), ("B", 16), ("C", 16), ("D", 40), ("E", 16)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A2"
 
