@@ -188,6 +188,8 @@ def test_live_workbook_moves_like_the_scenario_model(example, tmp_path):
     start = next(r for r in range(1, model_sheet.max_row + 1) if model_sheet.cell(r, 1).value == "Component") + 1
     for i, c in enumerate(run.roi.components):  # every component's formula cell at base = its point value
         assert model_sheet.cell(start + i, 5).value == pytest.approx(c.point, rel=1e-9), c.component
+        assert _named(wb, f"Value_{c.component}") == pytest.approx(c.point, rel=1e-9)
+    assert _named(wb, "Input_traffic_replacement_share") == pytest.approx(0.8)
     cash = run.simulation.cashflow_summary  # the cash-flow sheet's formulas against scenarios.cashflows
     assert _named(wb, "NPV") == pytest.approx(cash["npv_mean"], rel=1e-9)
     assert _named(wb, "PaybackPeriod") == cash["payback_period"]

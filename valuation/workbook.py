@@ -169,7 +169,22 @@ def _lever_rows(ws, run) -> dict[str, int]:
         ws.append([name, base, base, safe_text(text)])
         row_of[name] = ws.max_row
         ws.cell(ws.max_row, 3).fill = edit
+        _define(ws.parent, "Input_" + name, f"Model!$C${ws.max_row}")
     return row_of
+
+
+def _define(wb, name: str, ref: str) -> str:
+    """A defined name for ``ref``: letters, digits and underscores only, made unique with a number."""
+    import re
+
+    from openpyxl.workbook.defined_name import DefinedName
+
+    base = re.sub(r"\W", "_", name, flags=re.ASCII)
+    clean, i = base, 2
+    while clean in wb.defined_names:
+        clean, i = f"{base}_{i}", i + 1
+    wb.defined_names[clean] = DefinedName(clean, attr_text=ref)
+    return clean
 
 
 def _factor_formula(comp, row_of: dict[str, int]) -> str:
@@ -191,6 +206,8 @@ def _component_rows(ws, run, row_of: dict[str, int]) -> tuple[int, int]:
     for comp in run.roi.components:
         ws.append([safe_text(comp.label), comp.kind, comp.point, _factor_formula(comp, row_of), None])
         ws.cell(ws.max_row, 5, f"=C{ws.max_row}*D{ws.max_row}")
+        _define(ws.parent, "Point_" + comp.component, f"Model!$C${ws.max_row}")
+        _define(ws.parent, "Value_" + comp.component, f"Model!$E${ws.max_row}")
     return first, ws.max_row
 
 
