@@ -175,3 +175,12 @@ def test_annuity_levers_move_the_retention_value_by_one_annuity_ratio():
     assert parts1["traffic"] == pytest.approx(parts0["traffic"], rel=1e-12)
     declared = {lever.name for c in run.components for lever in c.levers}
     assert {"traffic.replacement_share", "segments.retention.horizon_years", "support.cost_per_ticket"} <= declared
+
+
+def test_tornado_and_importance_use_the_names_the_user_wrote():
+    from socialroi.datasets import example_project
+
+    run = run_project(example_project(), draws=1000)
+    for frame in (run.simulation.tornado, run.simulation.importance):
+        names = list(frame["assumption"])
+        assert "costs.Boosted posts" in names and not any(n.startswith("costs.line") for n in names)

@@ -531,7 +531,10 @@ def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], 
                             ("fixed" if k in canon.fixed else "base"),
                             "value": canon.fixed.get(k, v.base), "description": v.description}
                            for k, v in model.levers.items() if not v.description.startswith("alias of")])
-    return SimulationReport(sim.figures(level), break_even(model, base), torn, roi0, importance(sim),
+    torn["assumption"] = [written.get(k, k) for k in torn["assumption"]]  # the user's names, not costs.lineN
+    ranked = importance(sim)
+    ranked["assumption"] = [written.get(k, k) for k in ranked["assumption"]]
+    return SimulationReport(sim.figures(level), break_even(model, base), torn, roi0, ranked,
                             pd.DataFrame(rows), table, summary, n_draws, seed, run.roi.currency, levers,
                             sim.blended_roi[:100_000].copy())
 

@@ -346,6 +346,29 @@ def _charts(wb, run) -> None:
         hs.add_chart(chart, "E2")
 
 
+def _tornado_chart(wb, run) -> None:
+    """A native tornado: for each assumption, the change in blended ROI (points) at its P10 and at its P90."""
+    from openpyxl.chart import BarChart, Reference
+
+    torn = run.simulation.tornado.head(12)
+    ws = wb.create_sheet("Tornado chart")
+    ws.append(["Assumption", "Change at P10 (ROI points)", "Change at P90 (ROI points)"])
+    for r in torn.iloc[::-1].itertuples():  # the widest bar on top, as in the report
+        ws.append([safe_text(str(r.assumption)), (r.roi_at_p10 - run.simulation.base_roi) / 100,
+                   (r.roi_at_p90 - run.simulation.base_roi) / 100])
+        for col in (2, 3):
+            ws.cell(ws.max_row, col).number_format = PERCENT
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap, chart.gapWidth = "bar", "clustered", 100, 40
+    chart.title = f"Tornado: change in blended ROI from its base {run.simulation.base_roi:,.1f}%"
+    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=1, max_row=ws.max_row), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=ws.max_row))
+    chart.height, chart.width = 10, 20
+    chart.x_axis.tickLblPos = "low"  # assumption names beside the plot, not over the bars
+    ws.add_chart(chart, "E2")
+    ws.column_dimensions["A"].width = 40
+
+
 def build_workbook(run):
     """An :class:`openpyxl.Workbook` of the run (see the module docstring)."""
     import pandas as pd
@@ -360,9 +383,11 @@ def build_workbook(run):
     wb.remove(wb.active)
     _summary(wb, run, doc)
     _model_sheet(wb, run)
-    taken = {"summary", "model", "cash flows model", "roi histogram"}
+    taken = {"summary", "model", "cash flows model", "roi histogram", "tornado chart"}
     if run.simulation is not None and run.simulation.cashflow_summary:
         _cashflow_sheet(wb, run)
+    if run.simulation is not None and len(run.simulation.tornado):
+        _tornado_chart(wb, run)
     _charts(wb, run)
     wb.properties.title = str(doc.title)
     wb.properties.subject = "socialroi: earned value and ROI of social media and content"
