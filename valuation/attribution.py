@@ -268,6 +268,6 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
                      "markov_order": options.order},
         diagnostics={**diag, "social_credit_by_model": {m: float(table.loc[is_social, m].sum())
                                                         for m in (*HEURISTICS, "markov", "shapley") if m in table}},
-        warnings=tuple(warnings),
+        warnings=tuple(warnings), evidence="attribution",
     )
     return AttributionResult(table, estimate, diag, tuple(warnings))

@@ -140,6 +140,21 @@ class RoiResult(Printable):
         })
         return pd.DataFrame(rows)
 
+    def value_by_evidence(self) -> list[dict[str, Any]]:
+        """The value resting on each evidence grade, strongest grade first: ``grade``, ``value`` (currency),
+        ``share`` of the total value and the ``components``."""
+        from socialroi.valuation.estimate import EVIDENCE
+
+        out = []
+        for grade in (*EVIDENCE, ""):
+            parts = [c for c in self.components if c.evidence == grade]
+            if parts:
+                value = float(sum(c.point for c in parts))
+                out.append({"grade": grade or "ungraded", "value": value,
+                            "share": value / self.total_value if self.total_value else float("nan"),
+                            "components": [c.component for c in parts]})
+        return out
+
     def headline(self) -> dict[str, Any]:
         """The headline figures as a flat dictionary."""
         return {
@@ -163,6 +178,7 @@ class RoiResult(Printable):
         return {
             "roi": self.headline(),
             "components": [c.to_dict() for c in self.components],
+            "value_by_evidence": self.value_by_evidence(),
             "costs": self.costs.to_dict(),
             "warnings": list(self.warnings),
         }

@@ -232,5 +232,6 @@ def read_ledger(
         assumptions={"rates": dict(rates)} if rates else {},
         diagnostics={"lines": int(n), "lines_with_range": int(uncertain.size),
                      "staff_hours": float(np.nansum(hours)), "reading_notes": list(table.notes)},
+        evidence="accounting",
     )
     return CostLedger(lines, estimate)

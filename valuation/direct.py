@@ -85,9 +85,9 @@ def direct_revenue(
         return ValueEstimate.from_draws("direct_revenue", "hard", currency, amount, draws,
                                         label="Direct revenue", method=method + "; range drawn uniformly",
                                         assumptions={"low": low, "high": high}, diagnostics=diagnostics,
-                                        levers=_levers(amount))
+                                        levers=_levers(amount), evidence="accounting")
     return ValueEstimate.exact("direct_revenue", "hard", currency, amount, int(n_draws), label="Direct revenue",
-                               method=method, diagnostics=diagnostics, levers=_levers(amount))
+                               method=method, diagnostics=diagnostics, levers=_levers(amount), evidence="accounting")
 
 
 def _levers(amount: float) -> tuple[Lever, ...]:

@@ -128,7 +128,17 @@ def _headline_facts(run, f) -> tuple[Fact, ...]:
     roi = run.roi
     out.append(Fact("Total value and cost (fitted model)", f.money(roi.total_value),
                     f.t("hard {hard}; cost {cost}").format(hard=f.money(roi.hard_value), cost=f.money(roi.total_cost))))
+    grades = roi.value_by_evidence()
+    if grades:
+        top = max(grades, key=lambda g: g["value"])
+        out.append(Fact("Evidence behind the value", f.share(top["share"]),
+                        f.t("of the value rests on {grade} estimates").format(grade=f.t(grade_label(top["grade"])))))
     return tuple(out)
+
+
+def grade_label(grade: str) -> str:
+    """An evidence grade as words (``market_price`` -> ``market price``)."""
+    return grade.replace("_", " ")
 
 
 def assumption_text(value: Any, f) -> str:
@@ -149,15 +159,22 @@ def _components(run, f, full: bool) -> Section:
 
     roi = run.roi
     comps = sorted(roi.components, key=lambda c: -c.point)
-    rows = [{"Component": component_label(c.label, f), "Kind": f.t(c.kind), "Value": c.point, "Lower": c.interval[0],
+    rows = [{"Component": component_label(c.label, f), "Kind": f.t(c.kind),
+             "Evidence": f.t(grade_label(c.evidence or "ungraded")), "Value": c.point, "Lower": c.interval[0],
              "Upper": c.interval[1],
              "Share of value": c.point / roi.total_value if roi.total_value else float("nan"),
              "ROI points": float(roi_points(c.point, roi.total_cost))} for c in comps]
     lo, hi = roi.costs.interval
-    rows.append({"Component": f.t("Costs"), "Kind": f.t("cost"), "Value": -roi.total_cost, "Lower": -hi, "Upper": -lo,
+    rows.append({"Component": f.t("Costs"), "Kind": f.t("cost"), "Evidence": f.t(grade_label(roi.costs.evidence)),
+                 "Value": -roi.total_cost, "Lower": -hi, "Upper": -lo,
                  "Share of value": float("nan"), "ROI points": -100.0})
     units = {"Value": "money", "Lower": "money", "Upper": "money", "Share of value": "share", "ROI points": "percent"}
-    tables = [Table("Components (fitted model)", pd.DataFrame(rows), units)]
+    labels = {c.component: str(component_label(c.label, f)) for c in comps}
+    grades = pd.DataFrame([{"Grade": f.t(grade_label(g["grade"])), "Value": g["value"], "Share": g["share"],
+                            "Components": ", ".join(labels[c] for c in g["components"])}
+                           for g in roi.value_by_evidence()])
+    tables = [Table("Components (fitted model)", pd.DataFrame(rows), units),
+              Table("Value by evidence grade", grades, {"Value": "money", "Share": "share"})]
     if full:
         methods = [{"Component": component_label(c.label, f), "Method": c.method,
                     "Assumptions": "; ".join(f"{k.replace('_', ' ')} = {assumption_text(v, f)}"

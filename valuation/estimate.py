@@ -94,6 +94,12 @@ def records(frame: Any) -> list[dict[str, Any]]:
     return out
 
 
+# How strong the evidence behind a value is, strongest first (set by the method; a project may override it
+# with a reason in [evidence])
+EVIDENCE = ("experiment", "quasi_experiment", "observational", "attribution", "market_price", "assumption",
+            "accounting")
+
+
 @dataclass(frozen=True)
 class Lever:
     """An assumption of a component that a scenario may move: declared by the component that used it.
@@ -156,6 +162,13 @@ class ValueEstimate(Printable):
         Human-readable name; defaults to ``component``.
     levers : tuple of Lever
         The assumptions scenarios may move, declared by the component (see :mod:`socialroi.valuation.scenarios`).
+    evidence : str
+        What the value rests on, one of :data:`EVIDENCE`: ``experiment`` (randomised), ``quasi_experiment``,
+        ``observational`` (adjusted comparisons, count regressions), ``attribution`` (credit of tracked revenue),
+        ``market_price`` (paid-media equivalents), ``assumption`` (a rate or share someone typed), ``accounting``
+        (ledger lines, tracked money). Empty when not graded.
+    evidence_reason : str
+        Why the grade was overridden in the project (empty when the method set it).
     """
 
     component: str
@@ -171,6 +184,8 @@ class ValueEstimate(Printable):
     warnings: tuple[str, ...] = ()
     label: str = ""
     levers: tuple[Lever, ...] = ()
+    evidence: str = ""
+    evidence_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -199,6 +214,8 @@ class ValueEstimate(Printable):
         object.__setattr__(self, "warnings", tuple(str(w) for w in self.warnings))
         object.__setattr__(self, "label", self.label or self.component)
         object.__setattr__(self, "levers", tuple(self.levers))
+        if self.evidence and self.evidence not in EVIDENCE:
+            raise ValueError(f"{self.component}: evidence must be one of {', '.join(EVIDENCE)}, got {self.evidence!r}")
 
     # -- constructors -------------------------------------------------------
     @classmethod
@@ -264,7 +281,10 @@ class ValueEstimate(Printable):
             "assumptions": plain(self.assumptions),
             "diagnostics": plain(self.diagnostics),
             "warnings": list(self.warnings),
+            "evidence": self.evidence,
         }
+        if self.evidence_reason:
+            out["evidence_reason"] = self.evidence_reason
         if include_draws:
             out["draws"] = self.draws.tolist()
         return out

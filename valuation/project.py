@@ -197,6 +197,7 @@ def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[st
         "assumptions": dict(model.assumptions), "scenarios": dict(model.scenarios),
         "correlations": [c.model_dump() for c in model.correlations],
         "cashflows": model.cashflows.model_dump(exclude_unset=True) if model.cashflows else {}}
+    sections["evidence"] = {name: o.model_dump() for name, o in model.evidence.items()}
     return sections
 
 

@@ -340,6 +340,19 @@ def _leads_and_funnel(project: Project, ledger) -> dict[str, Any]:
     return out
 
 
+def graded(estimates: list[ValueEstimate], project: Project) -> list[ValueEstimate]:
+    """The estimates with the project's ``[evidence]`` grades (and reasons) applied; a name that is not a
+    component of the run is refused with the names that are."""
+    overrides = project.sections.get("evidence", {})
+    names = [e.component for e in estimates]
+    for name in overrides:
+        if name not in names:
+            raise InputError(f"[evidence] names '{name}', which is not a component of this run; components: "
+                             f"{', '.join(names)}", file=str(project.path))
+    return [replace(e, evidence=overrides[e.component]["grade"], evidence_reason=overrides[e.component]["reason"])
+            if e.component in overrides else e for e in estimates]
+
+
 def run_project(project: Project | str | Path, *, seed: int | None = None, draws: int | None = None,
                 simulate: bool | None = None, progress: Callable[[str], None] | None = None) -> ProjectRun:
     """Run every part of a project: components, blend, lead cycle, funnel and (when declared) the simulation.
@@ -377,7 +390,8 @@ def run_project(project: Project | str | Path, *, seed: int | None = None, draws
     s = project.sections
     ledger = read_ledger(s["costs"]["ledger"], currency=project.currency, rates=project.rates,
                          columns=s["costs"].get("columns"), seed=seed, n_draws=n)
-    roi = blend(parts.pop("estimates"), ledger.total, level=project.level)
+    estimates = graded(parts.pop("estimates"), project)
+    roi = blend(estimates, ledger.total, level=project.level)
     run = ProjectRun(project, roi, parts.pop("traffic", None), ledger, **parts, **_leads_and_funnel(project, ledger))
     if simulate if simulate is not None else wants_simulation(project):
         from socialroi.valuation.scenarios import simulate_project

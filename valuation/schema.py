@@ -296,6 +296,16 @@ class Attribution(_Section):
     date_order: DateOrder | None = _f("Order of NN/NN/YYYY timestamps when the column cannot show it.", None)
 
 
+class EvidenceOverride(_Section):
+    """A component's evidence grade set by the project, with the reason ([evidence] COMPONENT = {...})."""
+
+    grade: Literal["experiment", "quasi_experiment", "observational", "attribution", "market_price", "assumption",
+                   "accounting"] = _f("The grade: experiment, quasi_experiment, observational, attribution, "
+                                      "market_price, assumption or accounting.")
+    reason: str = _f("Why, in a sentence a client can read (e.g. 'a randomised holdout test in March').",
+                     min_length=1)
+
+
 class Correlation(_Section):
     """A rank correlation between two uncertain assumptions ([[correlations]])."""
 
@@ -329,6 +339,9 @@ class ProjectFile(_Section):
         {}, description="Named scenarios ([scenarios.NAME]) overriding assumptions.")
     correlations: list[Correlation] = Field([], description="Rank correlations between uncertain assumptions.")
     cashflows: Cashflows | None = Field(None, description=Cashflows.__doc__)
+    evidence: dict[str, EvidenceOverride] = Field(
+        {}, description="Evidence grades set by the project: component name = { grade = \"experiment\", reason = "
+                        "\"...\" } (component names as in roi --format json).")
 
     @model_validator(mode="after")
     def _whole_file(self) -> ProjectFile:
@@ -547,7 +560,7 @@ def markdown_tables() -> str:
     out = []
     models: list[tuple[str, type[BaseModel]]] = [*SECTION_MODELS.items(), ("segments.outcomes", Outcome),
                                                  *((f"support.{k}", m) for k, m in SUBSECTION_MODELS.items()),
-                                                 ("correlations", Correlation)]
+                                                 ("correlations", Correlation), ("evidence.COMPONENT", EvidenceOverride)]
     for name, model in models:
         out += [f"**[{name}]** {(model.__doc__ or '').strip()}", "", "| key | default | unit | meaning |",
                 "|---|---|---|---|"]

@@ -610,7 +610,7 @@ def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, le
                      "n_engaged": e.n_engaged, "n_not_engaged": e.n_not_engaged},
         warnings=(() if e.p_value < 0.05 else
                   (f"the {o.name} effect is not statistically distinguishable from zero (p = {e.p_value:.2f})",)),
-        levers=segment_levers(o.name, assumptions),
+        levers=segment_levers(o.name, assumptions), evidence="observational",
     )
 
 
@@ -665,7 +665,7 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
                        "horizon": o.horizon, "time_unit": o.time_unit}
     return ValueEstimate.from_draws(
         component, "soft", currency, point, money, level=level, label=f"Segment lift: {o.name}",
-        method=how, assumptions=assumptions, levers=segment_levers(o.name, assumptions),
+        method=how, assumptions=assumptions, levers=segment_levers(o.name, assumptions), evidence="observational",
         diagnostics={"hazard_ratio": h.hazard_ratio, "hr_interval": [h.hr_lower, h.hr_upper], "p_value": h.p_value,
                      "survival_difference": h.survival_difference, "time_saved": h.time_saved,
                      "evalue": h.evalue, "evalue_ci": h.evalue_ci},

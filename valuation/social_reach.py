@@ -164,4 +164,5 @@ def value_social_reach(
         assumptions={"basis": basis},
         diagnostics={"value_by_platform": per_platform, "reading_notes": [*m.notes, *r.notes]},
         warnings=tuple(warnings), levers=(Lever("social.rate_multiplier", 1.0, "multiplier on the rate card"),),
+        evidence="market_price",
     )

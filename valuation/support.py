@@ -141,6 +141,7 @@ def deflection_savings(
         label="Support: deflection", method=f"views x deflection rate ({how}) x cost per ticket",
         assumptions={"views": views, "deflection_rate": point_rate, "cost_per_ticket": cost},
         diagnostics={"tickets_avoided": tickets},
+        evidence="observational" if survey_n is not None else "assumption",  # a survey share, or a typed rate
         levers=(_cost_lever(cost), Lever("support.deflection.rate", point_rate, "share of views that avoided a ticket"),
                 Lever("support.deflection.views", views, "sessions of help content and social answers")),
     )
@@ -231,6 +232,7 @@ def channel_shift_savings(
                      "social_cost": social_cost, "cost_by_channel": cost_of, "tickets_by_channel": counts},
         warnings=tuple(warnings),
         levers=(Lever("support.channel_shift.multiplier", 1.0, "multiplier on the channel-shift saving"),),
+        evidence="accounting",  # counted from the ticket log and the channels' costs
     )
 
 
@@ -316,6 +318,7 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
                "per ticket",
         assumptions={"cost_per_ticket": cost, "model": eff.model},
         diagnostics={k: v for k, v in eff.to_dict().items()}, warnings=tuple(warnings), levers=(_cost_lever(cost),),
+        evidence="observational",
     )
     return est, eff
 
@@ -367,7 +370,7 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
         method=f"interrupted time series (trend, {harmonics} seasonal harmonics, level and slope change at "
                f"{start.date()}, AR(1) errors by REML, t intervals): forecast minus actual after the launch x cost per ticket",
         assumptions={"launch": str(start.date()), "cost_per_ticket": cost, "harmonics": harmonics},
-        levers=(_cost_lever(cost),),
+        levers=(_cost_lever(cost),), evidence="observational",  # an interrupted series without control series
         diagnostics={"tickets_avoided": res.tickets_avoided, "tickets_avoided_se": res.tickets_avoided_se,
                      "level_change": res.level_change, "slope_change": res.slope_change, "p_value": res.p_value,
                      "r_squared": res.r_squared, "weeks_before": res.weeks_before, "weeks_after": res.weeks_after},

@@ -681,6 +681,7 @@ def value_traffic(
             "its point, with the position inside the ranges drawn once for all keywords" + period_note
         ),
         assumptions=assumptions, diagnostics=diagnostics, warnings=tuple(warnings), levers=_levers(share),
+        evidence="market_price",
     )
 
     imputed = None
@@ -785,7 +786,7 @@ def _impute(clicks_unmatched, unmatched_clicks, m_clicks, m_cpc, opts, share, cu
                      "missing_at_random": "unmatched keywords are priced like matched ones"},
         diagnostics={"clicks_imputed": clicks_unmatched, "keywords_imputed": int(unmatched_clicks.size)},
         warnings=("imputed value rests on the assumption that keywords without a CPC cost what matched ones do",),
-        levers=_levers(share),
+        levers=_levers(share), evidence="assumption",  # rests on unpriced keywords costing what priced ones do
     )
 
 
