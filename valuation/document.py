@@ -128,6 +128,11 @@ def _headline_facts(run, f) -> tuple[Fact, ...]:
     roi = run.roi
     out.append(Fact("Total value and cost (fitted model)", f.money(roi.total_value),
                     f.t("hard {hard}; cost {cost}").format(hard=f.money(roi.hard_value), cost=f.money(roi.total_cost))))
+    cons = run.conservative
+    out.append(Fact("Conservative blended ROI (each overlap counted once)", f.percent(cons.blended_roi),
+                    f.t("fitted model, point; not counted: {dropped}").format(
+                        dropped=", ".join(str(component_label(c.label, f)) for c in roi.components
+                                          if c.component in cons.dropped) or "–")))
     grades = roi.value_by_evidence()
     if grades:
         top = max(grades, key=lambda g: g["value"])
@@ -175,6 +180,10 @@ def _components(run, f, full: bool) -> Section:
                            for g in roi.value_by_evidence()])
     tables = [Table("Components (fitted model)", pd.DataFrame(rows), units),
               Table("Value by evidence grade", grades, {"Value": "money", "Share": "share"})]
+    overlaps = pd.DataFrame([{"Components": f"{labels[o.first]} / {labels[o.second]}", "Reason": f.t(o.reason),
+                              "Treatment": f.t(o.treatment)} for o in run.overlaps],
+                            columns=["Components", "Reason", "Treatment"])
+    tables.append(Table("Components that may count the same money", overlaps))
     if full:
         methods = [{"Component": component_label(c.label, f), "Method": c.method,
                     "Assumptions": "; ".join(f"{k.replace('_', ' ')} = {assumption_text(v, f)}"

@@ -39,8 +39,10 @@ figcaption strong{display:block;font-size:.95rem}figcaption .sub{display:block;c
 .legend i{display:inline-block;width:10px;height:10px;margin-inline-end:4px;vertical-align:middle}
 @page{margin:16mm 14mm}
 @media print{main{max-width:none;padding:0}h2,h3{break-after:avoid}tr,.card,svg,dl{break-inside:avoid}
-thead{display:table-header-group}section{break-before:auto}.cards{break-inside:avoid}
-figure.chart{break-inside:avoid}h2+figure,h3+table{break-before:avoid}}
+thead{display:table-header-group}section{break-before:auto}
+figure.chart{break-inside:avoid}h2+figure,h3+table{break-before:avoid}
+.cards{display:block}.card{display:inline-block;width:45%;vertical-align:top;margin:0 1% 8px 0}
+table{font-size:.7rem;table-layout:auto}th,td{padding:3px 4px}}
 """
 
 

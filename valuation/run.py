@@ -60,6 +60,9 @@ class Headline:
         Share of draws with a negative blended ROI (0 to 1).
     blended_roi_point : float
         The fitted model's point blended ROI (percent): what the workbook recomputes from the components.
+    conservative_blended_roi : float
+        The fitted model's point blended ROI with every overlapping pair of components counted once (percent;
+        :mod:`socialroi.valuation.overlaps`).
     """
 
     model: str
@@ -74,6 +77,7 @@ class Headline:
     net_value_interval: tuple[float, float]
     probability_of_loss: float
     blended_roi_point: float
+    conservative_blended_roi: float = float("nan")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary (ROI in percent points)."""
@@ -81,7 +85,8 @@ class Headline:
                 "blended_roi": self.blended_roi, "blended_roi_interval": list(self.blended_roi_interval),
                 "hard_roi": self.hard_roi, "hard_roi_interval": list(self.hard_roi_interval),
                 "net_value": self.net_value, "net_value_interval": list(self.net_value_interval),
-                "probability_of_loss": self.probability_of_loss, "blended_roi_point": self.blended_roi_point}
+                "probability_of_loss": self.probability_of_loss, "blended_roi_point": self.blended_roi_point,
+                "conservative_blended_roi": self.conservative_blended_roi}
 
     @property
     def statistic(self) -> str:
@@ -101,11 +106,17 @@ class Headline:
         ])
 
 
+def _conservative_roi(roi) -> float:
+    from socialroi.valuation.overlaps import conservative, find_overlaps
+
+    return conservative(roi, find_overlaps(roi.components)).blended_roi
+
+
 def fitted_headline(roi) -> Headline:
     """The headline of the fitted model (:class:`~socialroi.valuation.blend.RoiResult`)."""
     return Headline(FITTED, roi.currency, roi.level, roi.costs.n_draws, roi.blended_roi, roi.blended_roi_interval,
                     roi.hard_roi, roi.hard_roi_interval, roi.net_value, roi.net_value_interval,
-                    roi.probability_of_loss, roi.blended_roi)
+                    roi.probability_of_loss, roi.blended_roi, _conservative_roi(roi))
 
 
 def scenario_headline(simulation, roi) -> Headline:
@@ -114,7 +125,7 @@ def scenario_headline(simulation, roi) -> Headline:
     b, h, n = f["blended_roi"], f["hard_roi"], f["net_value"]
     return Headline(SCENARIO, simulation.currency, roi.level, simulation.n_draws, b["mean"], (b["lower"], b["upper"]),
                     h["mean"], (h["lower"], h["upper"]), n["mean"], (n["lower"], n["upper"]),
-                    f["probability_roi_below_zero"], roi.blended_roi)
+                    f["probability_roi_below_zero"], roi.blended_roi, _conservative_roi(roi))
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,6 +183,20 @@ class ProjectRun(Printable):
         return (self.headline, self.fitted) if self.simulation is not None else (self.fitted,)
 
     @property
+    def overlaps(self) -> list[Any]:
+        """The pairs of components that may count the same money (:mod:`socialroi.valuation.overlaps`)."""
+        from socialroi.valuation.overlaps import find_overlaps
+
+        return find_overlaps(self.roi.components)
+
+    @property
+    def conservative(self) -> Any:
+        """The blended ROI with each overlapping pair counted once (fitted model, point and interval)."""
+        from socialroi.valuation.overlaps import conservative
+
+        return conservative(self.roi, self.overlaps)
+
+    @property
     def run_warnings(self) -> tuple[RunWarning, ...]:
         """Every warning of the run, once, typed: the project file's notices, each component's and each
         analysis's own (such as two support methods counting the same tickets)."""
@@ -183,6 +208,8 @@ class ProjectRun(Printable):
             part = getattr(self, name)
             if part is not None:
                 out += [RunWarning.of(name, local(w)) for w in part.warnings]
+        out += [RunWarning("double_counting", "overlaps", f"{o.first} and {o.second} may count the same money "
+                                                           f"({o.reason}); {o.treatment}") for o in self.overlaps]
         seen: dict[str, RunWarning] = {}
         for w in out:
             seen.setdefault(str(w), w)
@@ -222,6 +249,9 @@ class ProjectRun(Printable):
             **self.roi.to_dict(),
             "warnings": list(self.warnings),
             "warning_details": [w.to_dict() for w in self.run_warnings],
+            "overlaps": [o.to_dict() for o in self.overlaps],
+            "conservative_blended_roi": self.conservative.blended_roi,
+            "conservative": self.conservative.to_dict(),
             "costs_by_category": self.costs.by_category().to_dict(orient="records"),
         }
         out["roi"]["model"] = FITTED

@@ -101,7 +101,9 @@ def _summary(wb, run, doc) -> None:
         ("Hard ROI, lower", ("hard_roi_interval", 0), PERCENT), ("Hard ROI, upper", ("hard_roi_interval", 1), PERCENT),
         ("Net value", "net_value", MONEY), ("Net value, lower", ("net_value_interval", 0), MONEY),
         ("Net value, upper", ("net_value_interval", 1), MONEY),
-        ("Probability of loss", "probability_of_loss", PERCENT), ("Draws", "n_draws", "#,##0")]
+        ("Probability of loss", "probability_of_loss", PERCENT),
+        ("Conservative blended ROI (fitted point, overlaps once)", "conservative_blended_roi", PERCENT),
+        ("Draws", "n_draws", "#,##0")]
     for label, key, fmt in rows:
         values = [getattr(h, key) if isinstance(key, str) else getattr(h, key[0])[key[1]] for h in heads]
         if fmt == PERCENT and "Probability" not in label:
