@@ -133,6 +133,14 @@ def _headline_facts(run, f) -> tuple[Fact, ...]:
                     f.t("fitted model, point; not counted: {dropped}").format(
                         dropped=", ".join(str(component_label(c.label, f)) for c in roi.components
                                           if c.component in cons.dropped) or "–")))
+    conf = run.confounding
+    if conf.rows:
+        def strength(rr: float) -> str:
+            return f.t("never") if rr == float("inf") else f.t("RR {rr}").format(rr=f.number(rr, 2))
+
+        out.append(Fact("Confounding that would erase the blended ROI", strength(conf.tipping_point),
+                        f.t("common strength on every observational lift; conservative ROI: {rr}").format(
+                            rr=strength(conf.conservative_tipping_point))))
     grades = roi.value_by_evidence()
     if grades:
         top = max(grades, key=lambda g: g["value"])
@@ -184,6 +192,15 @@ def _components(run, f, full: bool) -> Section:
                               "Treatment": f.t(o.treatment)} for o in run.overlaps],
                             columns=["Components", "Reason", "Treatment"])
     tables.append(Table("Components that may count the same money", overlaps))
+    conf = run.confounding
+    if conf.rows:
+        from socialroi.valuation.confounding import STRENGTHS
+
+        cols = {f"value_at_rr_{s:g}": f.t("Value at RR {rr}").format(rr=f.number(s, 2)) for s in STRENGTHS}
+        frame = pd.DataFrame([{"Component": labels.get(r["component"], r["label"]), "Value": r["value"],
+                               "E-value": r["evalue"], **{cols[k]: r[k] for k in cols}} for r in conf.rows])
+        tables.append(Table("Value under unmeasured confounding (observational lifts)", frame,
+                            {"Value": "money", "E-value": "number", **{v: "money" for v in cols.values()}}))
     if full:
         methods = [{"Component": component_label(c.label, f), "Method": c.method,
                     "Assumptions": "; ".join(f"{k.replace('_', ' ')} = {assumption_text(v, f)}"

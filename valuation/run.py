@@ -197,6 +197,14 @@ class ProjectRun(Printable):
         return conservative(self.roi, self.overlaps)
 
     @property
+    def confounding(self) -> Any:
+        """The observational components' value under unmeasured confounding, and the tipping points
+        (:mod:`socialroi.valuation.confounding`)."""
+        from socialroi.valuation.confounding import sensitivity
+
+        return sensitivity(self)
+
+    @property
     def run_warnings(self) -> tuple[RunWarning, ...]:
         """Every warning of the run, once, typed: the project file's notices, each component's and each
         analysis's own (such as two support methods counting the same tickets)."""
@@ -252,6 +260,8 @@ class ProjectRun(Printable):
             "overlaps": [o.to_dict() for o in self.overlaps],
             "conservative_blended_roi": self.conservative.blended_roi,
             "conservative": self.conservative.to_dict(),
+            "confounding": self.confounding.to_dict(),
+            "confounding_tipping_point": self.confounding.tipping_point,
             "costs_by_category": self.costs.by_category().to_dict(orient="records"),
         }
         out["roi"]["model"] = FITTED
