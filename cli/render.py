@@ -255,21 +255,17 @@ _LIFT_COLUMNS = ["outcome", "method", "estimate", "lower", "upper", "p_value", "
                  "evalue_ci"]
 
 
-def _segment_tables(analysis, chosen_only: bool = False) -> list[tuple[str, Any]]:
+def _segment_tables(analysis) -> list[tuple[str, Any]]:
     tables = []
     effects = analysis.effects
     if len(effects):
-        lift = effects[effects["available"]] if chosen_only else effects
-        if chosen_only and analysis.estimates:
-            methods = {e.assumptions.get("method") for e in analysis.estimates if "method" in e.assumptions}
-            lift = lift[lift["method"].isin(methods)] if methods else lift
-        tables.append(("Segment lifts (effect on the engaged)", lift[_LIFT_COLUMNS].reset_index(drop=True)))
+        tables.append(("Segment lifts (effect on the engaged)", effects[_LIFT_COLUMNS].reset_index(drop=True)))
     if len(analysis.durations):
         d = analysis.durations
         tables.append(("Time-to-event outcomes (Cox model)", d[["outcome", "hazard_ratio", "hr_lower", "hr_upper",
                                                                 "p_value", "horizon", "survival_difference",
                                                                 "time_saved", "events", "evalue"]]))
-    if not chosen_only and len(analysis.balance):
+    if len(analysis.balance):
         b = analysis.balance
         tables.append(("Covariate balance (standardised mean differences)",
                        b[["covariate", "smd_before", "smd_after", "imbalanced"]]))

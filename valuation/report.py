@@ -19,7 +19,7 @@ from html import escape
 from typing import Any
 
 from socialroi.valuation import charts
-from socialroi.valuation.i18n import NBSP, NumberFormat  # noqa: F401 - the report's formatter lives there
+from socialroi.valuation.i18n import NumberFormat  # noqa: F401 - the report's formatter lives there
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Sans Arabic',sans-serif;margin:0;

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -106,26 +107,20 @@ class Headline:
         ])
 
 
-def _conservative_roi(roi) -> float:
-    from socialroi.valuation.overlaps import conservative, find_overlaps
-
-    return conservative(roi, find_overlaps(roi.components)).blended_roi
-
-
-def fitted_headline(roi) -> Headline:
+def fitted_headline(roi, conservative_roi: float) -> Headline:
     """The headline of the fitted model (:class:`~socialroi.valuation.blend.RoiResult`)."""
     return Headline(FITTED, roi.currency, roi.level, roi.costs.n_draws, roi.blended_roi, roi.blended_roi_interval,
                     roi.hard_roi, roi.hard_roi_interval, roi.net_value, roi.net_value_interval,
-                    roi.probability_of_loss, roi.blended_roi, _conservative_roi(roi))
+                    roi.probability_of_loss, roi.blended_roi, conservative_roi)
 
 
-def scenario_headline(simulation, roi) -> Headline:
+def scenario_headline(simulation, roi, conservative_roi: float) -> Headline:
     """The headline of the scenario simulation's base case."""
     f = simulation.figures
     b, h, n = f["blended_roi"], f["hard_roi"], f["net_value"]
     return Headline(SCENARIO, simulation.currency, roi.level, simulation.n_draws, b["mean"], (b["lower"], b["upper"]),
                     h["mean"], (h["lower"], h["upper"]), n["mean"], (n["lower"], n["upper"]),
-                    f["probability_roi_below_zero"], roi.blended_roi, _conservative_roi(roi))
+                    f["probability_roi_below_zero"], roi.blended_roi, conservative_roi)
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,15 +157,18 @@ class ProjectRun(Printable):
         """The value components in the blend."""
         return tuple(self.roi.components)
 
-    @property
+    # Derived figures are computed once per run (a run is immutable) and shared by every output.
+    @cached_property
     def fitted(self) -> Headline:
         """The fitted model's headline."""
-        return fitted_headline(self.roi)
+        return fitted_headline(self.roi, self.conservative.blended_roi)
 
-    @property
+    @cached_property
     def scenario(self) -> Headline | None:
         """The scenario simulation's headline, when the run has a simulation."""
-        return None if self.simulation is None else scenario_headline(self.simulation, self.roi)
+        if self.simulation is None:
+            return None
+        return scenario_headline(self.simulation, self.roi, self.conservative.blended_roi)
 
     @property
     def headline(self) -> Headline:
@@ -182,21 +180,21 @@ class ProjectRun(Printable):
         """Every model's headline, the leading one first."""
         return (self.headline, self.fitted) if self.simulation is not None else (self.fitted,)
 
-    @property
+    @cached_property
     def overlaps(self) -> list[Any]:
         """The pairs of components that may count the same money (:mod:`socialroi.valuation.overlaps`)."""
         from socialroi.valuation.overlaps import find_overlaps
 
         return find_overlaps(self.roi.components)
 
-    @property
+    @cached_property
     def conservative(self) -> Any:
         """The blended ROI with each overlapping pair counted once (fitted model, point and interval)."""
         from socialroi.valuation.overlaps import conservative
 
         return conservative(self.roi, self.overlaps)
 
-    @property
+    @cached_property
     def confounding(self) -> Any:
         """The observational components' value under unmeasured confounding, and the tipping points
         (:mod:`socialroi.valuation.confounding`)."""
@@ -204,7 +202,7 @@ class ProjectRun(Printable):
 
         return sensitivity(self)
 
-    @property
+    @cached_property
     def run_warnings(self) -> tuple[RunWarning, ...]:
         """Every warning of the run, once, typed: the project file's notices, each component's and each
         analysis's own (such as two support methods counting the same tickets)."""

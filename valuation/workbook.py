@@ -250,6 +250,7 @@ def _model_sheet(wb, run) -> None:
     ws.append([])
     _heading(ws, ["Component", "Kind", "Point value", "Factor", "Value"])
     values = _component_rows(ws, run, row_of)
+    _component_chart(ws, run, values)
     ws.append([])
     _heading(ws, ["Cost line", "Category", "Value"])
     costs = _cost_rows(ws, run, row_of)
@@ -317,35 +318,36 @@ def _cashflow_sheet(wb, run) -> None:
         ws.column_dimensions[col].width = 16
 
 
-def _charts(wb, run) -> None:
-    """Native Excel charts: the components' values (from the live Model sheet) and the ROI distribution."""
+def _component_chart(ws, run, rows: tuple[int, int]) -> None:
+    """A native bar chart of the component values on the live Model sheet (rows ``first``..``last``)."""
+    from openpyxl.chart import BarChart, Reference
+
+    first, last = rows
+    chart = BarChart()
+    chart.type, chart.title = "bar", f"Component values ({run.roi.currency})"
+    chart.add_data(Reference(ws, min_col=5, min_row=first, max_row=last), titles_from_data=False)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    chart.legend, chart.height, chart.width = None, 9, 18
+    ws.add_chart(chart, "G2")
+
+
+def _histogram_chart(wb, run) -> None:
+    """The ROI distribution of the simulation: binned draws and a native bar chart of them."""
     import numpy as np
     from openpyxl.chart import BarChart, Reference
 
-    ws = wb["Model"]
-    rows = [r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Component"]
-    if rows:
-        first = rows[0] + 1
-        last = first + len(run.roi.components) - 1
-        chart = BarChart()
-        chart.type, chart.title = "bar", f"Component values ({run.roi.currency})"
-        chart.add_data(Reference(ws, min_col=5, min_row=first, max_row=last), titles_from_data=False)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        chart.legend, chart.height, chart.width = None, 9, 18
-        ws.add_chart(chart, "G2")
-    if run.simulation is not None and run.simulation.roi_sample is not None:
-        counts, edges = np.histogram(run.simulation.roi_sample, bins=30)
-        hs = wb.create_sheet("ROI histogram")
-        hs.append(["Blended ROI from", "to", "Draws"])
-        for n, a, b in zip(counts, edges[:-1], edges[1:]):
-            hs.append([float(a) / 100, float(b) / 100, int(n)])
-            hs.cell(hs.max_row, 1).number_format = hs.cell(hs.max_row, 2).number_format = PERCENT
-        chart = BarChart()
-        chart.title, chart.y_axis.title, chart.x_axis.title = "Distribution of blended ROI", "draws", "blended ROI"
-        chart.add_data(Reference(hs, min_col=3, min_row=2, max_row=hs.max_row), titles_from_data=False)
-        chart.set_categories(Reference(hs, min_col=1, min_row=2, max_row=hs.max_row))
-        chart.legend, chart.height, chart.width, chart.gapWidth = None, 9, 18, 10
-        hs.add_chart(chart, "E2")
+    counts, edges = np.histogram(run.simulation.roi_sample, bins=30)
+    hs = wb.create_sheet("ROI histogram")
+    hs.append(["Blended ROI from", "to", "Draws"])
+    for n, a, b in zip(counts, edges[:-1], edges[1:]):
+        hs.append([float(a) / 100, float(b) / 100, int(n)])
+        hs.cell(hs.max_row, 1).number_format = hs.cell(hs.max_row, 2).number_format = PERCENT
+    chart = BarChart()
+    chart.title, chart.y_axis.title, chart.x_axis.title = "Distribution of blended ROI", "draws", "blended ROI"
+    chart.add_data(Reference(hs, min_col=3, min_row=2, max_row=hs.max_row), titles_from_data=False)
+    chart.set_categories(Reference(hs, min_col=1, min_row=2, max_row=hs.max_row))
+    chart.legend, chart.height, chart.width, chart.gapWidth = None, 9, 18, 10
+    hs.add_chart(chart, "E2")
 
 
 def _tornado_chart(wb, run) -> None:
@@ -371,33 +373,29 @@ def _tornado_chart(wb, run) -> None:
     ws.column_dimensions["A"].width = 40
 
 
-def build_workbook(run):
-    """An :class:`openpyxl.Workbook` of the run (see the module docstring)."""
-    import pandas as pd
-    from openpyxl import Workbook
-
-    from socialroi.valuation.document import Table, assumption_text, run_document
-    from socialroi.valuation.report import NumberFormat
-
-    f = NumberFormat("en", run.roi.currency, plain=True)
-    doc = run_document(run, f, full=True)
-    wb = Workbook()
-    wb.remove(wb.active)
-    _summary(wb, run, doc)
-    _model_sheet(wb, run)
-    taken = {"summary", "model", "cash flows model", "roi histogram", "tornado chart"}
-    if run.simulation is not None and run.simulation.cashflow_summary:
+def _simulation_sheets(wb, run) -> None:
+    """The live cash-flow model and the native tornado and histogram charts, when the run has a simulation."""
+    sim = run.simulation
+    if sim is None:
+        return
+    if sim.cashflow_summary:
         _cashflow_sheet(wb, run)
-    if run.simulation is not None and len(run.simulation.tornado):
+    if len(sim.tornado):
         _tornado_chart(wb, run)
-    _charts(wb, run)
-    wb.properties.title = str(doc.title)
-    wb.properties.subject = "socialroi: earned value and ROI of social media and content"
-    wb.properties.creator = "socialroi"
+    if sim.roi_sample is not None:
+        _histogram_chart(wb, run)
+
+
+def _data_tables(run, doc, f) -> list[Any]:
+    """Every table of the document, then the cost ledger, the components' assumptions, the warnings and the
+    first simulated ROI draws, each for a sheet of its own."""
+    import pandas as pd
+
+    from socialroi.valuation.document import Table, assumption_text
+
     tables = [t for s in doc.sections for t in s.tables]
-    lines = run.costs.lines
-    tables.append(Table("Cost ledger", lines, {"amount": "money", "low": "money", "high": "money", "hours": "number",
-                                               "hourly_rate": "money"}))
+    tables.append(Table("Cost ledger", run.costs.lines, {"amount": "money", "low": "money", "high": "money",
+                                                         "hours": "number", "hourly_rate": "money"}))
     rows = [("project", k, v) for k, v in (("name", run.project.name), ("currency", run.project.currency),
                                            ("period", run.project.period), ("seed", run.project.seed),
                                            ("draws", run.roi.costs.n_draws))]
@@ -412,20 +410,45 @@ def build_workbook(run):
         tables.append(Table(f"ROI draws (first {len(sample):,} of the simulation)",
                             pd.DataFrame({"Draw": range(1, len(sample) + 1), "Blended ROI": sample}),
                             {"Draw": "count", "Blended ROI": "percent"}))
-    for t in tables:
-        ws = wb.create_sheet(_sheet_name(t.title, taken))
-        _write_table(ws, t)
-        ws.freeze_panes = "A2"
-    money = f'#,##0.00 "{run.roi.currency}"'  # money cells carry the currency code, as in every other output
+    return tables
+
+
+def _finish(wb, currency: str) -> None:
+    """Money cells carry the currency code, as in every other output; every sheet prints landscape, one page
+    wide, its header row repeated."""
+    money = f'#,##0.00 "{currency}"'
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.number_format == MONEY:
                     cell.number_format = money
-    for ws in wb.worksheets:  # print: landscape, one page wide, header row repeated
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = ws.print_title_rows or "1:1"
-    return wb
 
+
+def build_workbook(run):
+    """An :class:`openpyxl.Workbook` of the run (see the module docstring)."""
+    from openpyxl import Workbook
+
+    from socialroi.valuation.document import run_document
+    from socialroi.valuation.report import NumberFormat
+
+    f = NumberFormat("en", run.roi.currency, plain=True)
+    doc = run_document(run, f, full=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    _summary(wb, run, doc)
+    _model_sheet(wb, run)
+    _simulation_sheets(wb, run)
+    wb.properties.title = str(doc.title)
+    wb.properties.subject = "socialroi: earned value and ROI of social media and content"
+    wb.properties.creator = "socialroi"
+    taken = {ws.title.lower() for ws in wb.worksheets}
+    for t in _data_tables(run, doc, f):
+        ws = wb.create_sheet(_sheet_name(t.title, taken))
+        _write_table(ws, t)
+        ws.freeze_panes = "A2"
+    _finish(wb, run.roi.currency)
+    return wb
