@@ -110,6 +110,7 @@ def planted_vs_recovered(run: Any) -> Any:
     component("Retention value (EUR)", "segment_retention", seg["retention_value"])
     component("Upsell value (EUR)", "segment_upsell", seg["upsell_value"])
     component("Deal-size value (EUR)", "segment_deal_size", seg["deal_size_value"])
+    component("Lift test value (EUR)", "lift_test_instagram_holdout", truth["lift_test"]["value"])
     component("Support: channel shift (EUR)", "support_channel_shift", sup["channel_shift_saving"])
     component("Support: measured ticket counts (EUR)", "support_measured_counts",
               sup["count_tickets_avoided_expected"] * SUPPORT["cost_per_ticket"])
@@ -127,6 +128,12 @@ def planted_vs_recovered(run: Any) -> Any:
             r = d.iloc[0]
             rows.append(("Time to close: hazard ratio", seg["time_to_close_hazard_ratio"], r["hazard_ratio"],
                          r["hr_lower"], r["hr_upper"]))
+    if run.lift_tests is not None:
+        for t in run.lift_tests.tests:
+            if t.spec.name == "instagram_holdout":
+                lt = truth["lift_test"]
+                rows.append(("Lift test: revenue per test subscriber (EUR)", lt["effect_per_unit"], t.result.effect,
+                             t.result.lower, t.result.upper))
     rows.append(("Total cost (EUR)", truth["costs_total"], run.roi.total_cost, *run.roi.costs.interval))
     rows.append(("Hard ROI (%)", truth["hard_roi_percent"], run.roi.hard_roi, *run.roi.hard_roi_interval))
     rows.append(("Blended ROI, fitted model (%)", truth["blended_roi_percent_planted"], run.roi.blended_roi,

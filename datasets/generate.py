@@ -378,6 +378,34 @@ def _sales(seed: int) -> tuple[dict[str, str], dict]:
     return files, truth
 
 
+# the Instagram holdout test: subscribers who follow the shop on Instagram, randomised half and half; the test
+# half saw the creator series in their feeds for four weeks, the holdout did not
+LIFT_TEST = {"units": 12_000, "split": 0.5, "purchase_control": 0.035, "purchase_test": 0.046,
+             "order_log_mean": 4.3, "order_log_sd": 0.55}
+
+
+def _lift_test(seed: int) -> tuple[str, dict]:
+    """A randomised holdout test: one row per subscriber with group, purchase flag and 28-day revenue.
+
+    The planted effect is the expected revenue per test-group subscriber minus that of control:
+    (purchase rate difference) x (mean order value), valued over the test group's size.
+    """
+    rng = np.random.default_rng(seed + 5)
+    lt = LIFT_TEST
+    n = int(lt["units"])
+    test = rng.random(n) < lt["split"]
+    bought = rng.random(n) < np.where(test, lt["purchase_test"], lt["purchase_control"])
+    orders = np.round(np.exp(lt["order_log_mean"] + lt["order_log_sd"] * rng.standard_normal(n)), 2)
+    revenue = np.where(bought, orders, 0.0)
+    rows = [[f"S{i + 1:05d}", "test" if test[i] else "holdout", int(bought[i]), f"{revenue[i]:.2f}"] for i in range(n)]
+    mean_order = math.exp(lt["order_log_mean"] + lt["order_log_sd"] ** 2 / 2)
+    effect = (lt["purchase_test"] - lt["purchase_control"]) * mean_order
+    n_test = int(test.sum())
+    truth = {"units": n, "test_units": n_test, "effect_per_unit": round(effect, 6),
+             "value": round(effect * n_test, 6), "purchase_rate_difference": lt["purchase_test"] - lt["purchase_control"]}
+    return _csv(rows, ["subscriber_id", "group", "purchased", "revenue_28d"]), truth
+
+
 def _csv(rows: list[list], header: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -477,6 +505,8 @@ def generate(seed: int = SEED) -> dict[str, str]:
          "instagram"],
         ["research", "Audience survey", 2_200.0, "", "", "", "", CURRENCY],
         ["training", "Conference and course fees", 1_850.0, "", "", "", "", CURRENCY],
+        ["staff time", "Community manager (0.3 FTE)", "", 520, 44.0, "", "", CURRENCY],
+        ["agency", "Creator partnerships", 24_000.0, "", "", 22_000.0, 27_000.0, CURRENCY, "instagram"],
     ]
     cost_rows = [r + [""] * (9 - len(r)) for r in cost_rows]  # channel: only for channel-specific lines
     costs_total = sum((r[3] * r[4]) if r[2] == "" else r[2] for r in cost_rows)
@@ -513,6 +543,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
     support_files, truth["support"] = _support(seed, cust)
     touch_text, truth["attribution"] = _touchpoints(seed)
     sales_files, truth["sales"] = _sales(seed)
+    lift_text, truth["lift_test"] = _lift_test(seed)
     sup = truth["support"]
     hard = DIRECT_REVENUE + sup["channel_shift_saving"]  # channel shift is counted from the log: hard
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
@@ -521,7 +552,8 @@ def generate(seed: int = SEED) -> dict[str, str]:
                                                                       6)
     # planted values of every counted component (time to close is left out: its value is estimated, not planted)
     planted = (total_value + sum(segment_truth[k] for k in ("retention_value", "upsell_value", "deal_size_value"))
-               + sup["channel_shift_saving"] + sup["count_tickets_avoided_expected"] * SUPPORT["cost_per_ticket"])
+               + sup["channel_shift_saving"] + sup["count_tickets_avoided_expected"] * SUPPORT["cost_per_ticket"]
+               + truth["lift_test"]["value"])
     truth["blended_roi_percent_planted"] = round((planted - costs_total) / costs_total * 100, 6)
     project = f"""# The bundled example: Nordlys Outdoor, an outdoor-gear retailer selling in
 # Norway, Latvia, the Gulf and Iran. Made by socialroi.datasets.generate (seed {seed});
@@ -615,6 +647,17 @@ covariates = ["log(employees)", "tenure_years"]
 weekly = "support_weekly.csv"
 launch = "{truth["support"]["series_launch"]}"
 
+# a randomised holdout test of the Instagram creator series (evidence grade: experiment)
+[[lift_tests]]
+name = "instagram_holdout"
+label = "Instagram creator series"
+file = "lift_test.csv"
+outcome = "revenue_28d"
+kind = "amount"
+test = "test"
+control = "holdout"
+split = {LIFT_TEST["split"]:g}
+
 [costs]
 ledger = "costs.csv"
 
@@ -653,6 +696,7 @@ exposure = "impressions"
 "costs.Audience survey" = {{ dist = "uniform", low = 2000, high = 2600 }}
 "costs.Conference and course fees" = {{ dist = "uniform", low = 1500, high = 2400 }}
 "costs.Social media manager (0.6 FTE)" = {{ dist = "normal", mean = 53560, sd = 2500, low = 45000 }}
+"costs.Creator partnerships" = {{ dist = "pert", low = 22000, mode = 24000, high = 27000 }}
 
 [scenarios.pessimistic]
 "traffic.replacement_share" = 0.5
@@ -688,6 +732,7 @@ value_growth = 0.05
         **support_files,
         "touchpoints.csv": touch_text,
         **sales_files,
+        "lift_test.csv": lift_text,
         "project.toml": project,
         "truth.json": json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
     }

@@ -36,7 +36,8 @@ def test_readme_key_tables_are_generated_from_the_schema():
 
 @pytest.mark.parametrize("section, options", [("traffic", "socialroi.valuation.traffic:TrafficOptions"),
                                               ("attribution", "socialroi.valuation.attribution:AttributionOptions"),
-                                              ("segments", "socialroi.valuation.segments:SegmentSpec")])
+                                              ("segments", "socialroi.valuation.segments:SegmentSpec"),
+                                              ("lift_tests", "socialroi.valuation.lift_tests:LiftTestSpec")])
 def test_schema_defaults_are_the_components_defaults(section, options):
     """One default per option: the schema's must be the one the component uses when the key is absent."""
     import importlib
@@ -46,7 +47,7 @@ def test_schema_defaults_are_the_components_defaults(section, options):
     defaults = {f.name: (f.default if f.default is not dataclasses.MISSING else f.default_factory())
                 for f in dataclasses.fields(cls)
                 if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
-    model = schema.SECTION_MODELS[section]
+    model = schema.SECTION_MODELS.get(section) or {"lift_tests": schema.LiftTestSection}[section]
     shared = {k for k in set(defaults) & set(model.model_fields) if not model.model_fields[k].is_required()}
     assert len(shared) >= 5
     for key in shared:

@@ -18,7 +18,7 @@ def test_text_and_reproducible_json(run_cli):
     assert a == b
     doc = json.loads(a)
     assert sum(x["distribution"] not in ("base", "fixed") for x in doc["assumptions"]) >= 20
-    assert {s["scenario"] for s in doc["scenarios"]} == {"base", "pessimistic", "optimistic"}
+    assert {s["scenario"] for s in doc["scenarios"]} == {"base", "pessimistic", "optimistic", "hard_evidence"}
     assert "\x1b" not in a  # no progress bar in piped output
 
 

@@ -46,9 +46,39 @@ def test_example_reports_the_sensitivity_in_json_and_text(run_cli):
     for r in conf["components"]:
         values = [r[f"value_at_rr_{s:g}"] for s in conf["strengths"]]
         assert values == sorted(values, reverse=True) and values[0] <= r["value"] + 1e-9  # less as RR grows
-    # the example's non-observational value exceeds its cost: no strength erases the blended ROI, said in words
-    assert doc["confounding_tipping_point"] is None and "confounding_tipping_point" in conf["notes"]
-    assert conf["conservative_tipping_point"] > 1
+    # the example's value outside the observational lifts is below its cost: a finite strength erases the ROI,
+    # the conservative ROI (less value) sooner
+    tip, kept_tip = doc["confounding_tipping_point"], conf["conservative_tipping_point"]
+    assert 1 < kept_tip < tip < 3 and not conf["notes"]
+    # the curve the chart draws passes through zero at both tipping points and falls as the strength grows
+    curve = {round(p["rr"], 9): p for p in conf["curve"]}
+    assert curve[round(tip, 9)]["blended_roi"] == pytest.approx(0, abs=1e-9)
+    assert curve[round(kept_tip, 9)]["conservative_blended_roi"] == pytest.approx(0, abs=1e-9)
+    assert curve[1.0]["blended_roi"] == pytest.approx(doc["roi"]["blended_roi_percent"])
+    assert curve[1.0]["conservative_blended_roi"] == pytest.approx(doc["conservative_blended_roi"])
+    rois = [p["blended_roi"] for p in conf["curve"]]
+    assert rois == sorted(rois, reverse=True)
     code, text, _ = run_cli("roi", example_project(), "--draws", "1000")
     assert "Confounding that would erase the blended ROI" in text
-    assert "Value under unmeasured confounding" in text
+    assert "Value under unmeasured confounding" in text and "Blended ROI under unmeasured confounding" in text
+
+
+def test_infinite_tipping_point_is_null_with_a_note(tmp_path):
+    from socialroi.valuation.confounding import Sensitivity
+
+    doc = Sensitivity((), math.inf, math.inf).to_dict()
+    assert set(doc["notes"]) == {"confounding_tipping_point", "conservative_tipping_point"}
+
+
+def test_roi_curve_by_hand():
+    from socialroi.valuation.confounding import roi_curve
+
+    value, r, cost = 200.0, 2.0, 150.0
+    tip = tipping_point([(value, r), (50.0, None)], cost)
+    curve = roi_curve([(value, r), (50.0, None)], [(50.0, None)], cost, (tip, 1.0))
+    at = {p["rr"]: p for p in curve}
+    # RR 1.5: share (1 - 1.125/2) / (1 - 1/2) = 0.875; value 175 + 50 = 225 against cost 150: ROI 50 %
+    assert at[1.5]["blended_roi"] == pytest.approx(50.0)
+    assert at[1.5]["conservative_blended_roi"] == pytest.approx((50 - 150) / 150 * 100)
+    assert at[tip]["blended_roi"] == 0.0 and max(at) == pytest.approx(3.0)
+    assert at[1.0]["conservative_blended_roi"] == pytest.approx(-100 / 1.5)  # a tipping point of 1 is not a zero

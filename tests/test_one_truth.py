@@ -139,3 +139,37 @@ def test_roi_format_from_extension(run_cli, tmp_path):
     assert (tmp_path / "r.md").read_text().startswith("# Social ROI")
     code, _, err = run_cli("roi", example_project(), "-f", "json", "-o", tmp_path / "r.csv")
     assert code == 2 and "contradicts" in err
+
+
+def test_defensible_blend_figures_agree_in_json_text_html_markdown_and_workbook(run_cli, tmp_path):
+    """Issue 13's figures: evidence on every component, overlaps, the conservative ROI beside the blended one, the
+    confounding tipping point and the hard-evidence floor, read back from every output."""
+    from openpyxl import load_workbook
+
+    args = ["--seed", "3", "--draws", "2000"]
+    code, out, err = run_cli("roi", example_project(), "-f", "json", *args)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert all(c["evidence"] for c in doc["components"]) and doc["overlaps"]
+    cons, blended = doc["conservative_blended_roi"], doc["roi"]["blended_roi_percent"]
+    tip, floor = doc["confounding_tipping_point"], doc["hard_evidence_roi"]
+    assert cons <= blended and tip > 1 and floor < cons
+    shown = {"conservative": f"{cons:,.1f}%", "tip": f"RR {tip:.2f}", "floor": f"{floor:,.1f}%"}
+    code, text, _ = run_cli("roi", example_project(), *args)
+    for name in ("r.html", "r.md", "r.xlsx"):
+        assert run_cli("report", example_project(), "-o", tmp_path / name, *args)[0] == 0
+    cards = Cards()
+    cards.feed((tmp_path / "r.html").read_text())
+    md = (tmp_path / "r.md").read_text()
+    for value in shown.values():
+        assert value in text and value in md
+    assert cards.cards["Conservative blended ROI (each overlap counted once)"] == shown["conservative"]
+    assert cards.cards["Confounding that would erase the blended ROI"] == shown["tip"]
+    assert cards.cards["Blended ROI on hard evidence only"] == shown["floor"]
+    html = (tmp_path / "r.html").read_text()
+    assert "Blended ROI against the strength of unmeasured confounding" in html and 'class="chart lines"' in html
+    ws = load_workbook(tmp_path / "r.xlsx")["Summary"]
+    rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
+    assert rows["Confounding strength that erases the blended ROI (RR)"] == pytest.approx(tip, rel=1e-12)
+    assert rows["Blended ROI on hard evidence only (fitted point)"] == pytest.approx(floor / 100, rel=1e-12)
+    assert rows["Conservative blended ROI (fitted point, overlaps once)"] == pytest.approx(cons / 100, rel=1e-12)

@@ -27,8 +27,9 @@ class Svgs(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         if tag == "svg":
-            self.current = {"class": dict(attrs).get("class", ""), "rects": 0, "circles": 0, "text": []}
-        elif self.current is not None and tag in ("rect", "circle"):
+            self.current = {"class": dict(attrs).get("class", ""), "rects": 0, "circles": 0, "polylines": 0,
+                            "text": []}
+        elif self.current is not None and tag in ("rect", "circle", "polyline"):
             self.current[tag + "s"] += 1
 
     def handle_endtag(self, tag):
@@ -47,7 +48,7 @@ def test_html_is_self_contained_and_complete(example):
     assert "<script" not in html.lower()
     assert str(example_project().parent) not in html and "cpc.csv: 81 keyword row(s)" in html  # file names only
     assert not re.search(r"(src|href)=\"https?:", html) and "@import" not in html
-    for section in ("summary", "components", "costs", "traffic", "segments", "support", "leads", "funnel",
+    for section in ("summary", "components", "costs", "traffic", "segments", "support", "lift_tests", "leads", "funnel",
                     "simulation", "cashflows", "warnings", "methodology"):
         assert f'<section id="{section}"' in html
     for formula in ("ROI = (value − cost) / cost × 100", "replacement share × Σ", "Tornado"):
@@ -55,8 +56,8 @@ def test_html_is_self_contained_and_complete(example):
     p = Svgs()
     p.feed(html)
     kinds = {s["class"].split()[-1]: s for s in p.svgs}
-    assert set(kinds) >= {"waterfall", "forest", "histogram", "tornado", "bars"}
-    forests = [s for s in p.svgs if s["class"].endswith("forest")]
+    assert set(kinds) >= {"waterfall", "forest", "histogram", "tornado", "bars", "lines"}
+    forests = [s for s in p.svgs if s["class"].endswith("forest") and s["text"][0].startswith("Segment lift")]
     assert len(forests) == run.segments.effects["outcome"].nunique()  # one scale per outcome
     wf = kinds["waterfall"]
     # one bar per component, then costs and net
@@ -144,7 +145,7 @@ def test_report_renders_in_a_real_browser(example, tmp_path):
     assert dom.returncode == 0 and "Uncaught" not in dom.stderr
     p = Svgs()
     p.feed(dom.stdout)
-    assert len(p.svgs) >= 5 and all(s["rects"] + s["circles"] > 0 for s in p.svgs)
+    assert len(p.svgs) >= 5 and all(s["rects"] + s["circles"] + s["polylines"] > 0 for s in p.svgs)
     assert "Verdifossefall" in dom.stdout and "Segmentløft" in dom.stdout  # the nb page is in Norwegian
 
 

@@ -184,3 +184,30 @@ def test_tornado_and_importance_use_the_names_the_user_wrote():
     for frame in (run.simulation.tornado, run.simulation.importance):
         names = list(frame["assumption"])
         assert "costs.Boosted posts" in names and not any(n.startswith("costs.line") for n in names)
+
+
+def test_hard_evidence_scenario_counts_only_hard_grades(tmp_path):
+    (tmp_path / "k.csv").write_text("Query,Clicks\na,100\n")
+    (tmp_path / "c.csv").write_text("Keyword,CPC\na,2\n")
+    run = project(tmp_path, '"direct_revenue.amount" = { dist = "normal", mean = 1000, sd = 100 }',
+                  '[traffic]\nkeywords = "k.csv"\ncpc = "c.csv"\n'
+                  '[scenarios.ledger_only]\nevidence = ["accounting"]\n')
+    rep = simulate_project(run, n_draws=20_000, seed=3)
+    rows = rep.scenarios.set_index("scenario")
+    # built in, beside the user's scenarios: traffic (market price, 200) drops out, direct revenue (accounting) stays
+    assert rows.loc["hard_evidence", "evidence"] == "experiment, quasi_experiment, attribution, accounting"
+    assert rows.loc["hard_evidence", "roi_mean"] == pytest.approx(100.0, abs=1.0)  # (1000 - 500) / 500
+    assert rows.loc["base", "roi_mean"] == pytest.approx(140.0, abs=1.0)  # (1200 - 500) / 500
+    assert run.hard_evidence_roi == pytest.approx(100.0)
+    # counting accounting grades only is the hard ROI draw for draw here (direct revenue is the only hard value)
+    assert rows.loc["ledger_only", "roi_mean"] == pytest.approx(rows.loc["ledger_only", "hard_roi_mean"], rel=1e-12)
+
+
+@pytest.mark.parametrize("evidence, message", [
+    ('["anecdote"]', "evidence grade 'anecdote' is not one of experiment"),
+    ('[]', "evidence must be a list of grades"),
+])
+def test_bad_scenario_evidence(tmp_path, evidence, message):
+    run = project(tmp_path, extra=f"[scenarios.x]\nevidence = {evidence}\n")
+    with pytest.raises(InputError, match=message):
+        simulate_project(run, n_draws=10, seed=1)

@@ -213,3 +213,58 @@ def tornado_chart(title: str, rows: Sequence[tuple[str, float, float]], base: fl
             body.append(f'<text class="side" x="{x(v) + shift:.1f}" y="{yy + 13}" font-size="9" text-anchor="{anchor}">'
                         f'{name} {escape(fmt(v))}</text>')
     return _svg(title, height, body, "tornado")
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values (steps of 1, 2 or 5 times a power of ten) covering ``lo`` to ``hi``."""
+    if not hi > lo:
+        return [lo]
+    raw = (hi - lo) / max(n - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    start = math.floor(lo / step) * step
+    return [start + k * step for k in range(int(math.ceil((hi - start) / step + 1e-9)) + 1)]
+
+
+def line_chart(title: str, series: Sequence[tuple[str, Sequence[tuple[float, float]], str]],
+               fmt_x: Callable[[float], str], fmt_y: Callable[[float], str],
+               marks: Sequence[tuple[float, str]] = (), t: Callable[[str], str] = _same, x_title: str = "") -> str:
+    """Lines of y against x with labelled axes, a zero line, and vertical marks.
+
+    ``series`` are (name, [(x, y), ...], colour key of :data:`COLOURS`); each line's name is written at its right
+    end. ``marks`` are (x, label) drawn as dashed verticals (e.g. where a line crosses zero), their labels on
+    rows of their own so they never overlap."""
+    xs = [p[0] for _, pts, _ in series for p in pts]
+    ys = [p[1] for _, pts, _ in series for p in pts if math.isfinite(p[1])]
+    if not xs or not ys:
+        return _svg(title, 30, [f'<text x="10" y="20" font-size="12">{escape(t("no data"))}</text>'], "lines")
+    live = [(mx, label) for mx, label in marks if math.isfinite(mx) and min(xs) <= mx <= max(xs)]
+    left, right, top, bottom = 70, WIDTH - 170, 20 + 16 * len(live), 250 + 16 * len(live)
+    x = _scale(min(xs), max(xs), left, right)
+    ticks = nice_ticks(min(0.0, *ys), max(0.0, *ys))
+    y = _scale(ticks[0], ticks[-1], bottom, top)
+    body = _axis(x, min(xs), max(xs), bottom + 6, fmt_x)
+    if x_title:
+        body.append(f'<text class="axis-title" x="{(left + right) / 2:.1f}" y="{bottom + 40}" font-size="11" '
+                    f'text-anchor="middle">{escape(x_title)}</text>')
+    for v in ticks:
+        body.append(f'<line x1="{left - 4}" y1="{y(v):.1f}" x2="{right}" y2="{y(v):.1f}" stroke="#edf2f7"/>')
+        body.append(f'<text class="tick" x="{left - 8}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">'
+                    f'{escape(fmt_y(v))}</text>')
+    body.append(f'<line class="zero" x1="{left}" y1="{y(0):.1f}" x2="{right}" y2="{y(0):.1f}" stroke="#c53030" '
+                'stroke-width="1.5"/>')
+    for i, (mx, label) in enumerate(sorted(live)):
+        row = 14 + 16 * i
+        anchor, shift = ("end", -4) if x(mx) > (left + right) / 2 else ("start", 4)
+        body.append(f'<line class="mark" x1="{x(mx):.1f}" y1="{row - 10}" x2="{x(mx):.1f}" y2="{bottom}" '
+                    'stroke="#2d3748" stroke-dasharray="4"/>')
+        body.append(f'<text class="mark" x="{x(mx) + shift:.1f}" y="{row}" font-size="11" text-anchor="{anchor}">'
+                    f'{escape(label)}</text>')
+    for name, pts, colour in series:
+        path = " ".join(f"{x(a):.1f},{y(b):.1f}" for a, b in pts if math.isfinite(b))
+        body.append(f'<polyline class="line" points="{path}" fill="none" stroke="{COLOURS[colour]}" '
+                    f'stroke-width="2.5"><title>{escape(name)}</title></polyline>')
+        end = [p for p in pts if math.isfinite(p[1])][-1]
+        body.append(f'<text class="label" x="{right + 6}" y="{y(end[1]) + 4:.1f}" font-size="11" '
+                    f'fill="{COLOURS[colour]}">{escape(_short(name, 26))}</text>')
+    return _svg(title, bottom + (50 if x_title else 30), body, "lines")

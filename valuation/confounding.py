@@ -59,12 +59,14 @@ class Sensitivity:
     rows: tuple[dict[str, Any], ...]
     tipping_point: float
     conservative_tipping_point: float
+    curve: tuple[dict[str, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready; an infinite tipping point (no strength erases the ROI) is null with a note saying so."""
         note = "no confounding strength brings it to zero: the value that is not observational exceeds the cost"
         return {"components": [dict(r) for r in self.rows], "confounding_tipping_point": self.tipping_point,
                 "conservative_tipping_point": self.conservative_tipping_point, "strengths": list(STRENGTHS),
+                "curve": [dict(p) for p in self.curve],
                 "notes": {k: note for k, v in (("confounding_tipping_point", self.tipping_point),
                                                ("conservative_tipping_point", self.conservative_tipping_point))
                           if v == math.inf}}
@@ -116,4 +118,25 @@ def sensitivity(run: Any) -> Sensitivity:
     kept = set(run.conservative.kept)
     kept_parts = [p for c, p in zip(run.roi.components, parts) if c.component in kept]
     cost = run.roi.total_cost
-    return Sensitivity(tuple(rows), tipping_point(parts, cost), tipping_point(kept_parts, cost))
+    tip, kept_tip = tipping_point(parts, cost), tipping_point(kept_parts, cost)
+    return Sensitivity(tuple(rows), tip, kept_tip, roi_curve(parts, kept_parts, cost, (tip, kept_tip)))
+
+
+def roi_curve(parts: list[tuple[float, float | None]], kept_parts: list[tuple[float, float | None]], cost: float,
+              tips: tuple[float, float] = (math.inf, math.inf)) -> tuple[dict[str, float], ...]:
+    """Blended and conservative ROI (percent) against the common confounding strength: 61 strengths from 1 to
+    3 (or 1.2 x the larger finite tipping point, when that is further), with :data:`STRENGTHS` and the finite
+    tipping points ``tips`` (blended, conservative) among them, where each ROI is written as exactly 0 (a tipping
+    point of 1 means the ROI was not positive to begin with: nothing is zero there)."""
+    import numpy as np
+
+    from socialroi.valuation.finance import roi_percent
+
+    zero_at = [m if 1 < m < math.inf else math.nan for m in tips]  # 1: no positive ROI to begin with
+    finite = [m for m in zero_at if math.isfinite(m)]
+    top = max([3.0, *(1.2 * m for m in finite)])
+    grid = sorted({round(float(x), 6) for x in np.linspace(1.0, top, 61)} | set(STRENGTHS) | set(finite))
+    return tuple({"rr": rr,
+                  "blended_roi": 0.0 if rr == zero_at[0] else float(roi_percent(_value_at(rr, parts), cost)),
+                  "conservative_blended_roi": 0.0 if rr == zero_at[1] else
+                  float(roi_percent(_value_at(rr, kept_parts), cost))} for rr in grid)

@@ -133,6 +133,9 @@ def _headline_facts(run, f) -> tuple[Fact, ...]:
                     f.t("fitted model, point; not counted: {dropped}").format(
                         dropped=", ".join(str(component_label(c.label, f)) for c in roi.components
                                           if c.component in cons.dropped) or "–")))
+    out.append(Fact("Blended ROI on hard evidence only", f.percent(run.hard_evidence_roi),
+                    f.t("fitted model, point; counts experiment, quasi-experiment, attribution and accounting grades "
+                        "only")))
     conf = run.confounding
     if conf.rows:
         def strength(rr: float) -> str:
@@ -201,19 +204,51 @@ def _components(run, f, full: bool) -> Section:
                                "E-value": r["evalue"], **{cols[k]: r[k] for k in cols}} for r in conf.rows])
         tables.append(Table("Value under unmeasured confounding (observational lifts)", frame,
                             {"Value": "money", "E-value": "number", **{v: "money" for v in cols.values()}}))
+        tables.append(Table("Blended ROI under unmeasured confounding", _confounding_points(conf),
+                            {"Confounding strength (RR)": "number", "Blended ROI": "percent",
+                             "Conservative blended ROI": "percent"}))
     if full:
         methods = [{"Component": component_label(c.label, f), "Method": c.method,
                     "Assumptions": "; ".join(f"{k.replace('_', ' ')} = {assumption_text(v, f)}"
                                              for k, v in c.assumptions.items() if v not in (None, [], {}, ""))}
                    for c in comps]
         tables.append(Table("Methods and assumptions", pd.DataFrame(methods)))
+    charts: list[Chart] = []
+    if conf.rows and full:
+        marks = [(conf.tipping_point, f.t("blended ROI = 0 at RR {rr}").format(rr=f.number(conf.tipping_point, 2))),
+                 (conf.conservative_tipping_point, f.t("conservative = 0 at RR {rr}").format(
+                     rr=f.number(conf.conservative_tipping_point, 2)))]
+        charts.append(Chart(
+            "lines", "Blended ROI against the strength of unmeasured confounding",
+            [(f.t("Blended ROI"), [(p["rr"], p["blended_roi"]) for p in conf.curve], "hard"),
+             (f.t("Conservative blended ROI"), [(p["rr"], p["conservative_blended_roi"]) for p in conf.curve], "soft")],
+            unit="percent", options={"marks": [m for m in marks if m[0] != float("inf")],
+                                     "x_title": f.t("confounding strength (risk ratio)")},
+            subtitle=f.t("ROI in % (fitted model) when a confounder associated with engagement and with every "
+                         "observational outcome by the risk ratio on the horizontal axis is left out; 1 = none")))
     steps = [(component_label(c.label, f), c.point, c.kind) for c in comps] + [
         (f.t("Costs"), -roi.total_cost, "cost"), (f.t("Net value"), roi.net_value, "net")]
-    charts = (Chart("waterfall", f.t("Value waterfall: net {amount}").format(amount=f.money(roi.net_value)), steps,
-                    subtitle=f.t("{currency}; each component from the largest, then the costs and the net value")
-                    .format(currency=roi.currency),
-                    options={"legend": ["negative" if v < 0 and k in ("hard", "soft") else k for _, v, k in steps]}),)
-    return Section("components", "Components", charts=charts, tables=tuple(tables))
+    charts.insert(0, Chart("waterfall", f.t("Value waterfall: net {amount}").format(amount=f.money(roi.net_value)),
+                           steps, subtitle=f.t("{currency}; each component from the largest, then the costs and the "
+                                               "net value").format(currency=roi.currency),
+                           options={"legend": ["negative" if v < 0 and k in ("hard", "soft") else k
+                                               for _, v, k in steps]}))
+    return Section("components", "Components", charts=tuple(charts), tables=tuple(tables))
+
+
+def _confounding_points(conf):
+    """The blended and conservative ROI at no confounding, at each of the standard strengths, and at the tipping
+    points (the rows of the confounding curve a table shows)."""
+    import math
+
+    import pandas as pd
+
+    from socialroi.valuation.confounding import STRENGTHS
+
+    wanted = {1.0, *STRENGTHS, *(m for m in (conf.tipping_point, conf.conservative_tipping_point) if math.isfinite(m))}
+    return pd.DataFrame([{"Confounding strength (RR)": p["rr"], "Blended ROI": p["blended_roi"],
+                          "Conservative blended ROI": p["conservative_blended_roi"]}
+                         for p in conf.curve if p["rr"] in wanted])
 
 
 def _costs(run) -> Section:
@@ -247,9 +282,11 @@ _COX = {"outcome": "Outcome", "hazard_ratio": "Hazard ratio", "hr_lower": "Lower
 
 
 def component_label(label: str, f) -> str:
-    """A component's label in the report's language (``Segment lift: NAME`` keeps the user's name)."""
-    if label.startswith("Segment lift: "):
-        return f.t("Segment lift: {name}").format(name=label.removeprefix("Segment lift: "))
+    """A component's label in the report's language (``Segment lift: NAME`` and ``Lift test: NAME`` keep the
+    user's name)."""
+    for prefix in ("Segment lift: ", "Lift test: "):
+        if label.startswith(prefix):
+            return f.t(prefix + "{name}").format(name=label.removeprefix(prefix))
     return f.t(label)
 
 
@@ -329,6 +366,26 @@ def _support(run, f) -> Section:
                                              "Lower": "money", "Upper": "money", "Counted": "flag"}),))
 
 
+def _lift_tests(run, f) -> Section:
+    frame = run.lift_tests.to_frame()
+    table = frame[["label", "effect", "lower", "upper", "unit", "p_value", "n_test", "n_control", "value",
+                   "value_lower", "value_upper"]].rename(columns={
+        "label": "Test", "effect": "Effect", "lower": "Lower", "upper": "Upper", "unit": "Unit", "p_value": "p-value",
+        "n_test": "Test units", "n_control": "Control units", "value": "Value", "value_lower": "Value lower",
+        "value_upper": "Value upper"})
+    table["Test"] = [component_label(x, f) for x in table["Test"]]
+    table["Unit"] = [f.t("{currency} per unit").format(currency=run.roi.currency) if u == "currency per unit"
+                     else f.t(u) for u in table["Unit"]]
+    chart = Chart("forest", "Randomised lift tests: effect per unit",
+                  [(str(component_label(r.label, f)), r.effect, r.lower, r.upper) for r in frame.itertuples()],
+                  unit="number", subtitle=f.t("test group minus control group, per unit, with the 95 % interval; "
+                                              "a hollow point's interval spans zero"))
+    return Section("lift_tests", "Randomised lift tests", charts=(chart,), tables=(Table(
+        "Randomised lift tests", table, {"Effect": "number", "Lower": "number", "Upper": "number", "p-value": "p",
+                                         "Test units": "count", "Control units": "count", "Value": "money",
+                                         "Value lower": "money", "Value upper": "money"}),))
+
+
 def _attribution(run, f) -> Section:
     att = run.attribution
     by_model = att.estimate.diagnostics["social_credit_by_model"]
@@ -382,6 +439,9 @@ def _funnel(run, f) -> Section:
     return Section("funnel", "Funnel", charts=tuple(charts), tables=tuple(tables))
 
 
+_SCENARIO_NAMES = {"base": "base", "hard_evidence": "hard evidence only"}  # built-in scenarios, in words
+
+
 def _simulation(run, f, full: bool) -> Section:
     import pandas as pd
 
@@ -395,7 +455,11 @@ def _simulation(run, f, full: bool) -> Section:
                   f.t("hard ROI: {p}").format(p=f.share(sim.figures["probability_hard_roi_below_zero"]))),
              Fact("Break-even cost", f.money(be["break_even_cost"]),
                   f.t("cost now {cost}").format(cost=f.money(be["total_cost"])))]
-    scen = sim.scenarios.rename(columns={"scenario": "Scenario", "roi_mean": "Mean ROI", "roi_p5": "P5",
+    scen = sim.scenarios.assign(
+        scenario=[f.t(_SCENARIO_NAMES[n]) if n in _SCENARIO_NAMES else n for n in sim.scenarios["scenario"]],
+        evidence=[f.t("all grades") if e == "all" else ", ".join(str(f.t(grade_label(g))) for g in e.split(", "))
+                  for e in sim.scenarios["evidence"]])
+    scen = scen.rename(columns={"scenario": "Scenario", "evidence": "Evidence counted", "roi_mean": "Mean ROI", "roi_p5": "P5",
                                          "roi_p50": "P50", "roi_p95": "P95", "probability_of_loss": "P(loss)",
                                          "net_value_mean": "Mean net value", "hard_roi_mean": "Mean hard ROI"})
     tables = [Table("Scenarios (blended ROI, %)", scen, {"Mean ROI": "percent", "P5": "percent", "P50": "percent",
@@ -467,7 +531,8 @@ def _methodology(run, f) -> Section:
 
     used = ["roi", *[k for k in ("traffic", "traffic_imputed", "social_reach", "direct_revenue")
                      if any(c.component == k for c in run.roi.components)]]
-    used += [k for k, part in (("segment", run.segments), ("support", run.support), ("leads", run.leads),
+    used += [k for k, part in (("segment", run.segments), ("support", run.support), ("lift_test", run.lift_tests),
+                               ("confounding", run.confounding.rows or run.overlaps or None), ("leads", run.leads),
                                ("funnel", run.funnel), ("simulation", run.simulation)) if part is not None]
     return Section("methodology", "Methodology", paragraphs=tuple(
         Local(f"{f.t(k.replace('_', ' '))}: {f.t(METHODOLOGY[k])}") for k in used))
@@ -490,7 +555,8 @@ def run_document(run, f, *, full: bool = True) -> Document:
                 _costs(run)]
     optional: list[tuple[Any, Callable[[], Section], bool]] = [
         (run.traffic, lambda: _traffic(run, f), True), (run.segments, lambda: _segments(run, f, full), False),
-        (run.support, lambda: _support(run, f), False), (run.attribution, lambda: _attribution(run, f), False),
+        (run.support, lambda: _support(run, f), False), (run.lift_tests, lambda: _lift_tests(run, f), False),
+        (run.attribution, lambda: _attribution(run, f), False),
         (run.leads, lambda: _leads(run), True), (run.funnel, lambda: _funnel(run, f), True),
         (run.simulation, lambda: _simulation(run, f, full), False),
         (run.simulation is not None and run.simulation.cashflow_summary or None, lambda: _cashflows(run, f, full),

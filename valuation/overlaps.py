@@ -49,6 +49,9 @@ OVERLAPS: tuple[tuple[str, str, str], ...] = (
                                    "paid-search prices"),
     ("direct_revenue", "social_reach", "revenue from social visits and the paid-media value of the same reach "
                                        "can be one audience counted twice"),
+    ("lift_test_*", "direct_revenue", "revenue credited to social may include the test group's extra purchases"),
+    ("lift_test_*", "social_reach", "the test's extra purchases come from exposure that the paid-media equivalent "
+                                    "already values"),
     ("support_deflection", "support_measured_*", "both estimate tickets that were never filed"),
     ("support_measured_counts", "support_measured_series", "both estimate tickets that were never filed"),
 )

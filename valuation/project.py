@@ -50,7 +50,7 @@ class Project:
     draws: int
     level: float
     rates: Mapping[str, float]
-    sections: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    sections: Mapping[str, Any] = field(default_factory=dict)
     locale: str = "en"
     notices: tuple[str, ...] = ()
     months: float | None = None
@@ -58,14 +58,18 @@ class Project:
     def input_files(self) -> list[Path]:
         """Every file the project reads (for the never-overwrite-an-input check)."""
         files = [self.path]
-        for section in self.sections.values():
-            for name in ("keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers", "touchpoints",
-                         "micro"):
-                if name in section:
-                    files.append(Path(section[name]))
-            for sub in section.values():  # [support.*] tables
-                if isinstance(sub, dict):
-                    files += [Path(v) for k, v in sub.items() if isinstance(v, Path)]
+
+        def walk(value: Any) -> None:  # sections, their sub-tables ([support.*]) and lists ([[lift_tests]])
+            if isinstance(value, Path):
+                files.append(value)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    walk(v)
+            elif isinstance(value, list):
+                for v in value:
+                    walk(v)
+
+        walk(self.sections)
         return files
 
 
@@ -173,7 +177,7 @@ def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[st
     """The component sections, paths resolved, each checked by its component's own options."""
     from socialroi.valuation.schema import SECTION_MODELS
 
-    sections: dict[str, dict[str, Any]] = {}
+    sections: dict[str, Any] = {}
     for name in SECTION_MODELS:
         part = getattr(model, name)
         if name in ("project", "currency", "cashflows") or part is None:
@@ -193,6 +197,9 @@ def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[st
         sections["segments"]["spec"] = _segment_spec(path, sections["segments"])
     if "support" in sections:
         sections["support"] = _support(sections["support"])
+    if model.lift_tests:
+        sections["lift_tests"] = [paths.table(t.model_dump(), f"lift_tests[{i}]")
+                                  for i, t in enumerate(model.lift_tests, 1)]
     sections["simulation"] = {
         "assumptions": dict(model.assumptions), "scenarios": dict(model.scenarios),
         "correlations": [c.model_dump() for c in model.correlations],

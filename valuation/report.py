@@ -65,6 +65,15 @@ METHODOLOGY = {
     "support": "Support: deflection = views × rate × cost per ticket; channel shift = social tickets × (counterfactual "
                "channel cost − social cost); measured counts = tickets the engaged avoided (Poisson or negative "
                "binomial rate ratio) × cost; measured series = forecast − actual after the launch × cost.",
+    "lift_test": "Lift test: units assigned at random to a test group (the social effort) and a control group; effect = "
+                 "mean outcome of the test group − mean outcome of the control group (intent to treat), with a Welch "
+                 "interval for amounts and an Agresti–Caffo interval for conversions; value = effect × units × value "
+                 "per unit. A sample-ratio check compares the group sizes with the planned split.",
+    "confounding": "Confounding and overlaps: a confounder tied to engagement and to the outcome by risk ratio RR can "
+                   "explain an observational lift's risk ratio r down to r / B, B = RR² / (2 RR − 1); the value left "
+                   "is value × (1 − B / r) / (1 − 1 / r), zero at the E-value. The tipping point is the one RR, "
+                   "applied to every observational component, at which the ROI is zero. The conservative ROI counts "
+                   "only the larger of two components that may count the same money.",
     "roi": "ROI = (value − cost) / cost × 100. Hard ROI counts money that changed hands; blended ROI counts every "
            "component. Intervals are equal-tailed percentiles of Monte Carlo draws; components are independent, and "
            "draws are summed element by element.",
@@ -118,6 +127,9 @@ def _svg_logical(chart, f) -> str:
         return charts.histogram(chart.title, chart.data, fmt, t=f.t)
     if chart.kind == "tornado":
         return charts.tornado_chart(chart.title, chart.data, chart.options["base"], fmt, f.t)
+    if chart.kind == "lines":
+        return charts.line_chart(chart.title, chart.data, lambda v: f.number(v, 2), fmt,
+                                 chart.options.get("marks", ()), f.t, chart.options.get("x_title", ""))
     raise ValueError(f"unknown chart kind {chart.kind!r}")
 
 

@@ -132,7 +132,7 @@ class ProjectRun(Printable):
     project : Project
     roi : RoiResult
         The fitted model: hard and blended ROI from the components' points and draws.
-    traffic, segments, support, attribution : result or None
+    traffic, segments, support, attribution, lift_tests : result or None
         Each component's full analysis, when the project has it.
     costs : CostLedger
     leads : LeadReport or None
@@ -148,6 +148,7 @@ class ProjectRun(Printable):
     segments: Any = None
     support: Any = None
     attribution: Any = None
+    lift_tests: Any = None
     leads: Any = None
     funnel: Any = None
     simulation: Any = None
@@ -203,6 +204,17 @@ class ProjectRun(Printable):
         return sensitivity(self)
 
     @cached_property
+    def hard_evidence_roi(self) -> float:
+        """The fitted model's point blended ROI (percent) counting only the components graded experiment,
+        quasi_experiment, attribution or accounting: the floor that rests on hard evidence (the point of the
+        ``hard_evidence`` scenario)."""
+        from socialroi.valuation.finance import roi_percent
+        from socialroi.valuation.scenarios import HARD_EVIDENCE
+
+        value = sum(c.point for c in self.roi.components if c.evidence in HARD_EVIDENCE)
+        return float(roi_percent(value, self.roi.total_cost))
+
+    @cached_property
     def run_warnings(self) -> tuple[RunWarning, ...]:
         """Every warning of the run, once, typed: the project file's notices, each component's and each
         analysis's own (such as two support methods counting the same tickets)."""
@@ -210,7 +222,7 @@ class ProjectRun(Printable):
         out = [RunWarning.of("", local(n)) for n in self.project.notices]
         for c in (*self.roi.components, self.roi.costs):
             out += [RunWarning.of(c.component, local(w)) for w in c.warnings]
-        for name in ("segments", "support", "attribution", "leads", "funnel"):
+        for name in ("segments", "support", "attribution", "lift_tests", "leads", "funnel"):
             part = getattr(self, name)
             if part is not None:
                 out += [RunWarning.of(name, local(w)) for w in part.warnings]
@@ -260,6 +272,7 @@ class ProjectRun(Printable):
             "conservative": self.conservative.to_dict(),
             "confounding": self.confounding.to_dict(),
             "confounding_tipping_point": self.confounding.tipping_point,
+            "hard_evidence_roi": self.hard_evidence_roi,
             "costs_by_category": self.costs.by_category().to_dict(orient="records"),
         }
         out["roi"]["model"] = FITTED
@@ -268,7 +281,7 @@ class ProjectRun(Printable):
         if is_example(self):
             out["planted_vs_recovered"] = planted_vs_recovered(self).to_dict(orient="records")
         for name, drop in (("traffic", "estimates"), ("segments", "estimates"), ("attribution", "estimate"),
-                           ("support", None), ("leads", None), ("funnel", None), ("simulation", None)):
+                           ("support", None), ("lift_tests", None), ("leads", None), ("funnel", None), ("simulation", None)):
             part = getattr(self, name)
             if part is not None:
                 out[name] = {k: v for k, v in part.to_dict().items() if k != drop}
@@ -346,6 +359,11 @@ def _components(project: Project, seed: int, n: int) -> dict[str, Any]:
         out["segments"] = analyse_segments(s["segments"]["customers"], s["segments"]["spec"], currency=cur,
                                            seed=seed, n_draws=n, level=level)
         estimates.extend(out["segments"].estimates)
+    if "lift_tests" in s:
+        from socialroi.valuation.lift_tests import analyse_lift_tests
+
+        out["lift_tests"] = analyse_lift_tests(s["lift_tests"], currency=cur, seed=seed, n_draws=n, level=level)
+        estimates.extend(out["lift_tests"].estimates)
     if "support" in s:
         from socialroi.valuation.support import analyse_support
 

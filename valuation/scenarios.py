@@ -17,6 +17,11 @@ blended ROI is zero, and the value each component would need); a tornado
 (blended ROI with each lever at its P10 and P90, the others at base) and
 rank-correlation importance; one row per scenario; multi-period cash flows
 with NPV and payback.
+
+A scenario may also count only some evidence grades (``evidence = [...]``);
+the built-in ``hard_evidence`` scenario counts experiments, quasi-experiments,
+attribution and accounting only, so finance sees the floor that rests on
+hard evidence beside the blended figures.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import numpy as np
 from socialroi.models.distributions import Distribution, DistributionError, sample
 from socialroi.valuation.costs import line_keys
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_LEVEL, rng_for
+from socialroi.valuation.estimate import DEFAULT_LEVEL, EVIDENCE, rng_for
 from socialroi.valuation.finance import annuity, roi_percent
 from socialroi.valuation.notebook import Printable
 
@@ -246,10 +251,12 @@ class Model:
         return {k: v.base for k, v in self.levers.items()}
 
     def evaluate(self, x: Mapping[str, np.ndarray], comp_draws: Mapping[str, np.ndarray],
-                 line_draws: np.ndarray, parts: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 line_draws: np.ndarray, parts: dict | None = None,
+                 grades: frozenset[str] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(hard value, total value, cost) for lever values ``x`` and model draws.
 
-        When ``parts`` is a dict, each component's value is stored in it.
+        When ``parts`` is a dict, each component's value is stored in it. With ``grades``, only the components
+        whose evidence grade is among them count (the others are worth zero in this scenario).
         """
         hard: Any = 0.0
         total: Any = 0.0
@@ -258,6 +265,8 @@ class Model:
             for c in lever.components:
                 scaling.setdefault(c, []).append(lever)
         for comp in self.components:
+            if grades is not None and comp.evidence not in grades:
+                continue
             v = comp_draws[comp.component]
             done = set()
             for lever in scaling.get(comp.component, ()):
@@ -290,8 +299,10 @@ class Model:
         return Spec({self.canon(k): v for k, v in spec.fixed.items()},
                     {self.canon(k): v for k, v in spec.uncertain.items()})
 
-    def simulate(self, spec: Spec, n: int, seed: int, correlations=None, where: str = "") -> Simulation:
-        """``n`` draws of the blended model under ``spec``."""
+    def simulate(self, spec: Spec, n: int, seed: int, correlations=None, where: str = "",
+                 grades: frozenset[str] | None = None) -> Simulation:
+        """``n`` draws of the blended model under ``spec`` (counting only the components of ``grades``, when
+        given)."""
         spec = self._aliases(spec)
         names = sorted(spec.uncertain)
         rng = rng_for(seed, "scenario:" + where)
@@ -310,7 +321,7 @@ class Model:
             idx = rng_for(seed, "resample:" + c.component).integers(0, c.n_draws, n)
             comp_draws[c.component] = c.draws[idx]
         line_draws = self._line_draws(n, seed)
-        hard, total, cost = self.evaluate(x, comp_draws, line_draws)
+        hard, total, cost = self.evaluate(x, comp_draws, line_draws, grades=grades)
         hard = np.broadcast_to(hard, (n,)).astype(float)
         if np.any(cost <= 0):
             raise InputError(f"{where}: some draws give a total cost of zero or less, so ROI is undefined; "
@@ -506,17 +517,22 @@ def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], 
         progress(f"simulating {n_draws:,} draws of the base case")
     sim = model.simulate(base, n_draws, seed, correlations, where=f"{where} [assumptions]")
     torn, roi0 = tornado(model, base)
-    rows = [{"scenario": "base", **_row(sim)}]
-    for i, (name, table) in enumerate(cfg.get("scenarios", {}).items(), 1):
+    rows = [{"scenario": "base", "evidence": "all", **_row(sim)}]
+    declared = dict(cfg.get("scenarios", {}))
+    declared.setdefault(HARD_EVIDENCE_SCENARIO, {"evidence": list(HARD_EVIDENCE)})
+    for i, (name, table) in enumerate(declared.items(), 1):
         if progress:
-            progress(f"scenario {i} of {len(cfg['scenarios'])}: {name}")
+            progress(f"scenario {i} of {len(declared)}: {name}")
+        table = dict(table)
+        grades = _grades(table.pop("evidence", None), f"{where} [scenarios.{name}]")
         over = parse_assumptions(table, model.levers, f"{where} [scenarios.{name}]")
         merged = Spec({**{k: v for k, v in base.fixed.items() if k not in over.uncertain}, **over.fixed},
                       {**{k: v for k, v in base.uncertain.items() if k not in over.fixed}, **over.uncertain})
         names = set(merged.uncertain)
         corr = [c for c in (correlations or []) if isinstance(c, Mapping) and {c.get("a"), c.get("b")} <= names] or None
-        rows.append({"scenario": name, **_row(model.simulate(merged, n_draws, seed, corr,
-                                                             where=f"{where} [scenarios.{name}]"))})
+        rows.append({"scenario": name, "evidence": "all" if grades is None else ", ".join(sorted(grades, key=EVIDENCE.index)),
+                     **_row(model.simulate(merged, n_draws, seed, corr, where=f"{where} [scenarios.{name}]",
+                                           grades=grades))})
     cash = cfg.get("cashflows") or {}
     table = summary = None
     if cash:
@@ -537,6 +553,24 @@ def simulate_project(run, *, n_draws: int, seed: int, progress: Callable[[str], 
     return SimulationReport(sim.figures(level), break_even(model, base), torn, roi0, ranked,
                             pd.DataFrame(rows), table, summary, n_draws, seed, run.roi.currency, levers,
                             sim.blended_roi[:100_000].copy())
+
+
+# The built-in scenario finance asks for first: only the value resting on experiments, quasi-experiments, tracked
+# money and attribution of tracked revenue (no observational lifts, market-price equivalents or typed assumptions)
+HARD_EVIDENCE_SCENARIO = "hard_evidence"
+HARD_EVIDENCE = ("experiment", "quasi_experiment", "attribution", "accounting")
+
+
+def _grades(value: Any, where: str) -> frozenset[str] | None:
+    """A scenario's ``evidence`` list (the grades it counts), checked; None when the scenario counts every grade."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or not all(isinstance(g, str) for g in value):
+        raise InputError(f"{where}: evidence must be a list of grades, e.g. [\"experiment\", \"accounting\"]")
+    unknown = [g for g in value if g not in EVIDENCE]
+    if unknown:
+        raise InputError(f"{where}: evidence grade '{unknown[0]}' is not one of {', '.join(EVIDENCE)}")
+    return frozenset(value)
 
 
 def _row(sim: Simulation) -> dict[str, float]:

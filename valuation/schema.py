@@ -296,6 +296,38 @@ class Attribution(_Section):
     date_order: DateOrder | None = _f("Order of NN/NN/YYYY timestamps when the column cannot show it.", None)
 
 
+class LiftTestSection(_Section):
+    """A randomised lift test (holdout or split test) valued as evidence grade experiment ([[lift_tests]])."""
+
+    name: str = _f("Short name, used in component and assumption names (lift_tests.NAME.*): letters, digits, _.",
+                   pattern=r"^[A-Za-z][A-Za-z0-9_]*$", example="instagram_holdout")
+    label: str | None = _f("Name shown in reports after 'Lift test: ' (default: the name).", None,
+                           example="Instagram creator series")
+    file: Path = _f("One row per randomised unit (person, account, store): its group and its outcome.",
+                    example="lift_test.csv")
+    outcome: str = _f("Outcome column: 0/1 for kind binary, a number for kind amount.", example="revenue_28d")
+    kind: Literal["binary", "amount"] = _f("binary (converted or not) or amount (revenue, orders, minutes).",
+                                           "binary", example="amount")
+    group: str = _f("Group column.", "group")
+    test: str = _f("The group column's value for the test group (got the social effort).", "test")
+    control: str = _f("The group column's value for the control (holdout) group.", "control")
+    value_per_conversion: float | None = _f("Value of one conversion (needed with kind binary).", None, ge=0,
+                                            unit="currency")
+    value_per_unit: float = _f("Value of one unit of an amount outcome (1 when the outcome is money in the project "
+                               "currency).", 1.0, ge=0, unit="currency per outcome unit")
+    units: float | None = _f("Units the effect applies to (default: the test group's size; a rollout's audience "
+                             "to value the rollout).", None, gt=0)
+    split: float | None = _f("Planned share of units in the test group, for the sample-ratio check.", None, gt=0,
+                             lt=1, unit="share 0-1")
+
+    @model_validator(mode="after")
+    def _binary_needs_value(self) -> LiftTestSection:
+        if self.kind == "binary" and self.value_per_conversion is None:
+            raise ValueError(f"[[lift_tests]] '{self.name}': kind binary needs value_per_conversion (the money value "
+                             "of one conversion)")
+        return self
+
+
 class EvidenceOverride(_Section):
     """A component's evidence grade set by the project, with the reason ([evidence] COMPONENT = {...})."""
 
@@ -329,14 +361,17 @@ class ProjectFile(_Section):
     segments: Segments | None = Field(None, description=Segments.__doc__)
     support: Support | None = Field(None, description=Support.__doc__)
     costs: Costs | None = Field(None, description=Costs.__doc__)
+    lift_tests: list[LiftTestSection] = Field([], description=LiftTestSection.__doc__)
     leads: Leads | None = Field(None, description=Leads.__doc__)
     funnel: Funnel | None = Field(None, description=Funnel.__doc__)
     assumptions: dict[str, AssumptionValue] = Field(
         {}, description="Assumptions of the simulation: lever name = a number, \"model\", or a distribution "
                         "table { dist = \"triangular\", low = ..., mode = ..., high = ... }; `socialroi simulate` "
                         "lists the levers of a project.")
-    scenarios: dict[str, dict[str, AssumptionValue]] = Field(
-        {}, description="Named scenarios ([scenarios.NAME]) overriding assumptions.")
+    scenarios: dict[str, dict[str, AssumptionValue | list[str]]] = Field(
+        {}, description="Named scenarios ([scenarios.NAME]) overriding assumptions; evidence = [\"experiment\", ...] "
+                        "counts only the components of those grades. A hard_evidence scenario (experiment, "
+                        "quasi_experiment, attribution and accounting grades only) is always added.")
     correlations: list[Correlation] = Field([], description="Rank correlations between uncertain assumptions.")
     cashflows: Cashflows | None = Field(None, description=Cashflows.__doc__)
     evidence: dict[str, EvidenceOverride] = Field(
@@ -349,13 +384,17 @@ class ProjectFile(_Section):
             raise ValueError("[costs] needs ledger = \"costs.csv\": ROI is undefined without the cost of the effort")
         if self.attribution is not None and self.direct_revenue is not None:
             raise ValueError("give direct revenue either as [direct_revenue] or derived by [attribution], not both")
-        if not any(getattr(self, s) is not None for s in VALUE_SECTIONS):
+        if not any(getattr(self, s) not in (None, []) for s in VALUE_SECTIONS):
             raise ValueError("no value component: add [traffic], [social], [direct_revenue], [attribution], "
-                             "[segments] or [support]")
+                             "[segments], [support] or [[lift_tests]]")
+        names = [t.name for t in self.lift_tests]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"two [[lift_tests]] are named '{twice[0]}'; give each its own name")
         return self
 
 
-VALUE_SECTIONS = ("traffic", "social", "direct_revenue", "attribution", "segments", "support")
+VALUE_SECTIONS = ("traffic", "social", "direct_revenue", "attribution", "segments", "support", "lift_tests")
 SECTION_MODELS: dict[str, type[_Section]] = {
     "project": ProjectMeta, "currency": CurrencySection, "traffic": Traffic, "social": Social,
     "direct_revenue": DirectRevenue, "attribution": Attribution, "segments": Segments, "support": Support,
@@ -386,7 +425,8 @@ def _model_at(loc: tuple[Any, ...]) -> tuple[Any, list[str]]:
             continue
         where.append(part)
         model = SECTION_MODELS.get(part) or SUBSECTION_MODELS.get(part) or (
-            Outcome if part == "outcomes" else Correlation if part == "correlations" else None)
+            Outcome if part == "outcomes" else Correlation if part == "correlations" else
+            LiftTestSection if part == "lift_tests" else None)
     return model, where
 
 
@@ -414,7 +454,9 @@ def _bounds(model: Any, key: str) -> str:
 _TYPE_WORDS = {"float_type": "a number", "int_type": "a whole number", "int_from_float": "a whole number",
                "string_type": "text (in quotes)", "bool_type": "true or false", "finite_number": "a finite number",
                "dict_type": "a table", "model_type": "a table", "model_attributes_type": "a table",
-               "string_too_short": "a file path (not empty)", "date_type": "a date (YYYY-MM-DD)"}
+               "string_too_short": "a file path (not empty)",
+               "string_pattern_mismatch": "a short name of letters, digits and _ that starts with a letter",
+               "date_type": "a date (YYYY-MM-DD)"}
 
 
 def _structural(kind: str, key: str, model: Any, parents: list[str]) -> str | None:
@@ -559,6 +601,7 @@ def markdown_tables() -> str:
     """The README's tables of every project-file key (key, default, unit, meaning), generated from the schema."""
     out = []
     models: list[tuple[str, type[BaseModel]]] = [*SECTION_MODELS.items(), ("segments.outcomes", Outcome),
+                                                 ("lift_tests", LiftTestSection),
                                                  *((f"support.{k}", m) for k, m in SUBSECTION_MODELS.items()),
                                                  ("correlations", Correlation), ("evidence.COMPONENT", EvidenceOverride)]
     for name, model in models:

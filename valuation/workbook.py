@@ -124,6 +124,18 @@ def _summary(wb, run, doc) -> None:
     ws[ws.max_row][1].number_format = PERCENT
     ws.append(["Blended ROI of the live model (sheet Model)", "=BlendedROI"])
     ws[ws.max_row][1].number_format = PERCENT
+    ws.append(["Blended ROI on hard evidence only (fitted point)", run.hard_evidence_roi / 100])
+    ws[ws.max_row][1].number_format = PERCENT
+    conf = run.confounding
+    if conf.rows:
+        for label, rr in (("Confounding strength that erases the blended ROI (RR)", conf.tipping_point),
+                          ("Confounding strength that erases the conservative ROI (RR)",
+                           conf.conservative_tipping_point)):
+            ws.append([label, rr if math.isfinite(rr) else "never"])
+            ws[ws.max_row][1].number_format = "0.00"
+    for g in roi.value_by_evidence():
+        ws.append([f"Share of value resting on {g['grade'].replace('_', ' ')} estimates", g["share"]])
+        ws[ws.max_row][1].number_format = PERCENT
     ws.append([])
     ws.append(["Currency", roi.currency])
     ws.append(["Headline", f"{run.headline.model} ({run.headline.statistic})"])
@@ -373,6 +385,43 @@ def _tornado_chart(wb, run) -> None:
     ws.column_dimensions["A"].width = 40
 
 
+def _confounding_chart(wb, run) -> None:
+    """The blended and conservative ROI against the strength of unmeasured confounding, as a native line chart
+    over the whole curve (the report's chart)."""
+    from openpyxl.chart import Reference, ScatterChart, Series
+
+    conf = run.confounding
+    if not conf.rows:
+        return
+    ws = wb.create_sheet("Confounding curve")
+    ws.append(["Confounding strength (RR)", "Blended ROI", "Conservative blended ROI"])
+    for p in conf.curve:
+        ws.append([p["rr"], p["blended_roi"] / 100, p["conservative_blended_roi"] / 100])
+        ws.cell(ws.max_row, 1).number_format = "0.00"
+        for col in (2, 3):
+            ws.cell(ws.max_row, col).number_format = PERCENT
+    chart = ScatterChart()
+    chart.title = "Blended ROI against the strength of unmeasured confounding"
+    chart.style, chart.height, chart.width = 13, 10, 20
+    chart.x_axis.title, chart.y_axis.title = "confounding strength (risk ratio)", "ROI"
+    chart.y_axis.number_format = "0%"
+    x = Reference(ws, min_col=1, min_row=2, max_row=ws.max_row)
+    for col, colour in ((2, "2B6CB0"), (3, "38A169")):  # the report's colours: blended blue, conservative green
+        series = Series(Reference(ws, min_col=col, min_row=1, max_row=ws.max_row), x, title_from_data=True)
+        series.marker.symbol = "none"
+        series.smooth = False
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        chart.series.append(series)
+    chart.x_axis.scaling.min, chart.x_axis.scaling.max = 1.0, float(conf.curve[-1]["rr"])
+    chart.x_axis.tickLblPos = "low"  # strength labels under the plot, not on the zero line
+    chart.scatterStyle = "line"
+    chart.x_axis.delete = chart.y_axis.delete = False  # openpyxl hides the axes by default
+    ws.add_chart(chart, "E2")
+    for letter in "ABC":
+        ws.column_dimensions[letter].width = 26
+
+
 def _simulation_sheets(wb, run) -> None:
     """The live cash-flow model and the native tornado and histogram charts, when the run has a simulation."""
     sim = run.simulation
@@ -442,6 +491,7 @@ def build_workbook(run):
     _summary(wb, run, doc)
     _model_sheet(wb, run)
     _simulation_sheets(wb, run)
+    _confounding_chart(wb, run)
     wb.properties.title = str(doc.title)
     wb.properties.subject = "socialroi: earned value and ROI of social media and content"
     wb.properties.creator = "socialroi"
