@@ -369,15 +369,14 @@ def attribution_report(result) -> Report:
     facts = [
         ("Social revenue", f"{money(e.point, e.currency)} by the {e.assumptions['model'].replace('_', ' ')} model "
                            f"({100 * e.level:g}% interval {lo:,.2f} to {hi:,.2f})"),
-        ("Social revenue by model", ", ".join(f"{m.replace('_', ' ')} {v:,.2f}"
-                                              for m, v in e.diagnostics["social_credit_by_model"].items())),
         ("Journeys", f"{d['journeys']:,} ({d['converted_journeys']:,} converted, {d['mean_touches']:.2f} touches "
                      f"on average), revenue {money(d['revenue'], e.currency)}"),
         ("Data rules applied", f"{d['duplicate_touches_dropped']:,} duplicate touch(es) dropped, "
                                f"{d['journeys_reordered_by_time']:,} journey(s) put in time order"),
     ]
     return Report(title="Attribution of revenue to channels", facts=facts,
-                  tables=[("Revenue by channel and model", result.to_frame())], warnings=list(result.warnings),
+                  tables=[("Social revenue by model (interval: bootstrap over journeys)", result.by_model()),
+                          ("Revenue by channel and model", result.to_frame())], warnings=list(result.warnings),
                   data=result.to_dict(), csv=result.to_frame())
 
 

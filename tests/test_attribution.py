@@ -149,3 +149,26 @@ def test_project_attribution_replaces_direct_revenue(tmp_path):
     (tmp_path / "p.toml").write_text((tmp_path / "p.toml").read_text() + "[direct_revenue]\namount = 5\n")
     with pytest.raises(InputError, match="not both"):
         load_project(tmp_path / "p.toml")
+
+
+def test_linear_models_per_journey_and_the_bootstrap_equal_a_refit_on_each_replicate():
+    """journey_credit is each linear model's credit journey by journey (Shapley of this game splits a journey
+    equally over its distinct channels); bootstrap_credit equals refitting every model on each reweighted
+    replicate with the same Poisson weights."""
+    import numpy as np
+
+    from socialroi.datasets import example_dir
+    from socialroi.models.attribution import HEURISTICS, bootstrap_credit, credit, journey_credit
+    from socialroi.valuation.attribution import AttributionOptions, read_journeys
+
+    j, _ = read_journeys(example_dir() / "touchpoints.csv", AttributionOptions(social_channels=["linkedin"]), None)
+    social = np.array([n in ("linkedin", "instagram") for n in j.names])
+    for model in (*HEURISTICS, "shapley"):
+        assert journey_credit(j, model, social).sum() == pytest.approx(credit(j, model)[social].sum(), rel=1e-12)
+    models = (*HEURISTICS, "markov", "shapley")
+    reps = bootstrap_credit(j, models, social, 3, np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    for b in range(3):
+        w = rng.poisson(1.0, j.n_journeys).astype(float)
+        for model in models:
+            assert reps[model][b] == pytest.approx(credit(j.reweighted(w), model)[social].sum(), rel=1e-9), model

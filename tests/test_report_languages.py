@@ -22,11 +22,26 @@ SUMMARY = {"en": "Executive summary", "nb": "Sammendrag", "lv": "Kopsavilkums", 
            "fa": "خلاصه مدیریتی"}
 
 
+def attribution_project(folder):
+    """The example with social revenue from [attribution] over its touchpoints instead of a [direct_revenue] figure
+    (the two are exclusive), so the attribution section is rendered and checked too."""
+    shutil.copytree(example_project().parent, folder)
+    text = (folder / "project.toml").read_text(encoding="utf-8")
+    start = text.index("[direct_revenue]")
+    end = text.index("[", start + 1)
+    text = (text[:start] + '[attribution]\ntouchpoints = "touchpoints.csv"\nsocial_channels = ["linkedin", "instagram", '
+            '"facebook", "tiktok"]\nbootstrap = 20\n\n' + text[end:])
+    (folder / "project.toml").write_text(text.replace('"direct_revenue.amount"', '# "direct_revenue.amount"'),
+                                         encoding="utf-8")
+    return folder / "project.toml"
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("template")
     write_templates(folder / "p")
-    return [run_project(example_project(), draws=1000), run_project(folder / "p" / "project.toml", draws=1000)]
+    return [run_project(example_project(), draws=1000), run_project(folder / "p" / "project.toml", draws=1000),
+            run_project(attribution_project(folder / "attribution"), draws=1000)]
 
 
 @pytest.mark.parametrize("language", LANGUAGES[1:])

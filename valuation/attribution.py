@@ -24,7 +24,7 @@ journeys (every model is re-estimated on each replicate).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,7 +32,7 @@ import numpy as np
 from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, credit, markov_credit
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
-from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
+from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, records, rng_for
 from socialroi.valuation.notebook import Printable
 from socialroi.valuation.schema import Attribution as _AttributionSchema
 from socialroi.valuation.tables import Role, as_table, fold_name
@@ -196,9 +196,26 @@ class AttributionResult(Printable):
         return "\n".join([self.estimate.summary(), "Social revenue by model: " + ", ".join(
             f"{m.replace('_', ' ')} {v:,.2f}" for m, v in by_model.items())] + [f"warning: {w}" for w in self.warnings])
 
+    def by_model(self):
+        """Social's revenue under each model: ``model``, ``social_revenue`` (currency), bootstrap ``lower`` and
+        ``upper`` at the estimate's level (NaN without a bootstrap), ``share_of_revenue`` of all converted
+        revenue (0-1) and ``in_roi`` (the model whose credit is the direct revenue)."""
+        import pandas as pd
+
+        e = self.estimate
+        intervals = e.diagnostics.get("social_credit_interval_by_model") or {}
+        revenue = float(self.diagnostics.get("revenue") or 0.0)
+        nan = (float("nan"), float("nan"))
+        return pd.DataFrame([{"model": m, "social_revenue": v, "lower": intervals.get(m, nan)[0],
+                              "upper": intervals.get(m, nan)[1],
+                              "share_of_revenue": v / revenue if revenue else float("nan"),
+                              "in_roi": m == e.assumptions.get("model")}
+                             for m, v in e.diagnostics["social_credit_by_model"].items()])
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dictionary."""
         return {"channels": self.table.to_dict(orient="records"), "estimate": self.estimate.to_dict(),
+                "by_model": records(self.by_model()),
                 "diagnostics": dict(self.diagnostics), "warnings": list(self.warnings)}
 
 
@@ -248,13 +265,17 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
     is_social = table["social"].to_numpy()
     point = float(table.loc[is_social, options.model].sum())
     n = int(n_draws)
+    models = tuple(m for m in (*HEURISTICS, "markov", "shapley") if m in table)
+    by_model = {m: float(table.loc[is_social, m].sum()) for m in models}
+    intervals: dict[str, list[float]] = {}
     if options.bootstrap > 0:
-        rng = rng_for(seed, "attribution_bootstrap")
-        reps = np.empty(options.bootstrap)
-        for b in range(options.bootstrap):
-            w = rng.poisson(1.0, j.n_journeys).astype(float)
-            reps[b] = credit(j.reweighted(w), options.model, **kw)[is_social].sum()
-        draws = reps[rng_for(seed, "direct_revenue").integers(0, options.bootstrap, n)]
+        from socialroi.models.attribution import bootstrap_credit
+
+        reps = bootstrap_credit(j, models, is_social, options.bootstrap, rng_for(seed, "attribution_bootstrap"),
+                                half_life=kw["half_life"], first=kw["first"], last=kw["last"], order=kw["order"])
+        tail = (1 - level) / 2
+        intervals = {m: [float(x) for x in np.quantile(r, [tail, 1 - tail])] for m, r in reps.items()}
+        draws = reps[options.model][rng_for(seed, "direct_revenue").integers(0, options.bootstrap, n)]
         how = f"; interval from a {options.bootstrap}-replicate Poisson bootstrap over journeys"
     else:
         draws = np.full(n, point)
@@ -266,8 +287,9 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
         assumptions={"model": options.model, "social_channels": sorted(social), "half_life_days":
                      options.half_life_days, "position_first": options.first, "position_last": options.last,
                      "markov_order": options.order},
-        diagnostics={**diag, "social_credit_by_model": {m: float(table.loc[is_social, m].sum())
-                                                        for m in (*HEURISTICS, "markov", "shapley") if m in table}},
+        diagnostics={**diag, "social_credit_by_model": by_model, "social_credit_interval_by_model": intervals},
         warnings=tuple(warnings), evidence="attribution",
     )
+    if intervals:  # the interval is the replicates' own percentiles, as in by_model; the draws resample them
+        estimate = replace(estimate, interval=(intervals[options.model][0], intervals[options.model][1]))
     return AttributionResult(table, estimate, diag, tuple(warnings))

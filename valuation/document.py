@@ -386,19 +386,44 @@ def _lift_tests(run, f) -> Section:
                                          "Value lower": "money", "Value upper": "money"}),))
 
 
+def model_label(model: str) -> str:
+    """An attribution model's name in words (``position`` -> ``position based``, ``first_touch`` -> ``first
+    touch``)."""
+    return {"position": "position based"}.get(model, model.replace("_", " "))
+
+
 def _attribution(run, f) -> Section:
+
     att = run.attribution
     by_model = att.estimate.diagnostics["social_credit_by_model"]
-    chart = Chart("bars", "Social revenue by attribution model",
-                  [(f.t(m.replace("_", " ")), v) for m, v in by_model.items()], options={"kind": "hard"},
-                  subtitle=f.t("{currency} of tracked revenue credited to the social channels (social's credit) under "
-                               "each model; the ROI uses {model}").format(
-                      currency=run.roi.currency, model=f.t(str(att.estimate.assumptions.get("model", "")).replace("_", " "))))
+    intervals = att.estimate.diagnostics.get("social_credit_interval_by_model") or {}
+    chosen = str(att.estimate.assumptions.get("model", ""))
+    nan = (float("nan"), float("nan"))
+    subtitle = f.t("{currency} of tracked revenue credited to the social channels (social's credit) under each model; "
+                   "the ROI uses {model}").format(currency=run.roi.currency, model=f.t(model_label(chosen)))
+    if intervals:
+        chart = Chart("forest", "Social revenue by attribution model",
+                      [(f.t(model_label(m)), v, *intervals.get(m, nan)) for m, v in by_model.items()],
+                      unit="money", subtitle=Local(f"{subtitle}; " + f.t("bootstrap 95 % interval over journeys")))
+    else:
+        chart = Chart("bars", "Social revenue by attribution model",
+                      [(f.t(model_label(m)), v) for m, v in by_model.items()], options={"kind": "hard"},
+                      subtitle=subtitle)
+    models = att.by_model().rename(columns={"model": "Model", "social_revenue": "Social revenue", "lower": "Lower",
+                                            "upper": "Upper", "share_of_revenue": "Share of revenue",
+                                            "in_roi": "In the ROI"})
+    models["Model"] = [f.t(model_label(m)) for m in models["Model"]]
     frame = att.to_frame()
+    names = {"channel": "Channel", "social": "Social", "markov_removal_effect": "Markov removal effect",
+             "assisted_conversions": "Assisted conversions", "assisted_revenue": "Assisted revenue"}
+    frame = frame.rename(columns={c: names.get(c) or Local(f.t(model_label(c))) for c in frame.columns})
     units = {c: ("money" if frame[c].dtype.kind == "f" else "text") for c in frame.columns}
-    units.update({c: "ratio" for c in frame.columns if "removal" in c or "share" in c})
-    return Section("attribution", "Attribution compared across models", charts=(chart,),
-                   tables=(Table("Revenue by channel and attribution model", frame, units),))
+    units.update({"Markov removal effect": "ratio", "Assisted conversions": "count", "Social": "flag"})
+    return Section("attribution", "Attribution compared across models", charts=(chart,), tables=(
+        Table("Social revenue by attribution model", models, {"Social revenue": "money", "Lower": "money",
+                                                              "Upper": "money", "Share of revenue": "share",
+                                                              "In the ROI": "flag"}),
+        Table("Revenue by channel and attribution model", frame, units)))
 
 
 def _leads(run) -> Section:
