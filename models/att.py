@@ -50,6 +50,7 @@ from socialroi.models.glm import (
     mean_of,
     score_weights,
 )
+from socialroi.models.text import Text
 from socialroi.models.weighting import PropensityFit
 
 METHODS = ("naive", "regression", "weighting", "doubly_robust")
@@ -219,7 +220,7 @@ def estimate_att(
     y_sd = float(np.std(y[~t], ddof=1)) if n0 > 1 else float("nan")
     out: list[Effect] = []
     if n == 0 or np.ptp(y) == 0:
-        reason = "the outcome has no variation (every value is the same), so there is no lift to estimate"
+        reason = Text("the outcome has no variation (every value is the same), so there is no lift to estimate")
         return [_unavailable(outcome, m, reason, n1, n0, level) for m in methods]
 
     # the outcome model of the non-engaged, shared by regression and doubly robust
@@ -229,7 +230,7 @@ def estimate_att(
         try:
             model = fit_glm(x[~t], y[~t], family, names=design.names)
         except EstimationError as exc:
-            model_error = f"the outcome model of the non-engaged cannot be fitted: {exc}"
+            model_error = Text("the outcome model of the non-engaged cannot be fitted: {reason}", reason=exc.args[0])
     if model is not None:
         m0 = mean_of(family, x @ model.params)  # what each customer would produce without engagement
         d0 = dmean_deta(family, m0)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.models.glm import EstimationError
+from socialroi.models.text import Text
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def count_effect(
     y = np.asarray(counts, dtype=float)
     t = np.asarray(treated, dtype=bool)
     if y.sum() == 0:
-        raise EstimationError("no tickets at all, so there is no rate to compare")
+        raise EstimationError(Text("no tickets at all, so there is no rate to compare"))
     exog = np.column_stack([matrix[:, :1], t.astype(float), matrix[:, 1:]])
     offset = np.log(np.asarray(exposure, dtype=float)) if exposure is not None else None
     pois = sm.GLM(y, exog, family=sm.families.Poisson(), offset=offset).fit(cov_type="HC0")
@@ -101,7 +102,7 @@ def count_effect(
             nb = sm.NegativeBinomial(y, exog, offset=offset, loglike_method="nb2").fit(disp=0, maxiter=200,
                                                                                          cov_type="HC0")
         except (np.linalg.LinAlgError, ValueError) as exc:
-            raise EstimationError(f"the negative binomial model cannot be fitted ({exc})") from None
+            raise EstimationError(Text("the negative binomial model cannot be fitted ({reason})", reason=str(exc))) from None
         beta, cov = np.asarray(nb.params)[:-1], np.asarray(nb.cov_params())[:-1, :-1]
     else:
         beta, cov = np.asarray(pois.params), np.asarray(pois.cov_params())

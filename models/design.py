@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Text
+
 
 @dataclass(frozen=True, eq=False)
 class Design:
@@ -122,7 +124,7 @@ def build_design(
         protected = [d for d in dropped if d in (extra or {})]
         if protected:
             raise ValueError(f"{', '.join(protected)} is constant or collinear with the covariates")
-        warnings.append(f"dropped constant or collinear covariate column(s): {', '.join(dropped)}")
+        warnings.append(Text("dropped constant or collinear covariate column(s): {columns}", columns=", ".join(dropped)))
         matrix = matrix[:, keep]
         names = [names[j] for j in keep]
         sources = [sources[j] for j in keep]

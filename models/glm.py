@@ -51,6 +51,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from socialroi.models.text import Count, Text, Word
+
 FAMILIES = ("binomial", "gaussian", "poisson", "gamma")
 MAX_HALVINGS = 40
 
@@ -200,9 +202,10 @@ def _indicator_separation(matrix: np.ndarray, y: np.ndarray, names: Sequence[str
             if 0 < rows < n and positives in (0.0, rows):
                 label = names[int(j) + 1] if names is not None and j + 1 < len(names) else f"column {j + 1}"
                 outcome = "1" if positives == rows else "0"
-                return (f"perfect separation: every one of the {int(rows)} row(s) with {label} {side} has outcome "
-                        f"{outcome}, so its coefficient is infinite; merge that category with another, or drop "
-                        "those rows or that covariate")
+                return Text("perfect separation: every one of the {n} row(s) with {label} {side} has outcome "
+                            "{outcome}, so its coefficient is infinite; merge that category with another, or drop "
+                            "those rows or that covariate", n=Count(int(rows)), label=str(label), side=side,
+                            outcome=outcome)
     return None
 
 
@@ -246,11 +249,11 @@ def fit_glm(
     y = np.asarray(y, dtype=float)
     n, p = matrix.shape
     if n == 0 or np.ptp(y) == 0:
-        raise EstimationError("the outcome has no variation (every value is the same)", "no_variation")
+        raise EstimationError(Text("the outcome has no variation (every value is the same)"), "no_variation")
     if family == "gaussian":
         params = _solve(matrix, np.ones(n), y)
         if not np.all(np.isfinite(params)):
-            raise EstimationError("the covariates are collinear", "collinear")
+            raise EstimationError(Text("the covariates are collinear"), "collinear")
         return GLMFit(params, family, 1, True, deviance(family, y, matrix @ params))
     if family == "binomial":
         found = _indicator_separation(matrix, y, names)
@@ -284,8 +287,8 @@ def fit_glm(
             k += 1
         halvings += k
         if not np.isfinite(new_dev):
-            raise EstimationError(f"the {family} model has no valid coefficients from its start (the deviance is "
-                                  "not finite); check the outcome's values", "not_converged")
+            raise EstimationError(Text("the {family} model has no valid coefficients from its start (the deviance is "
+                                       "not finite); check the outcome's values", family=Word(family)), "not_converged")
         eta_change = float(np.max(np.abs(new_eta - eta)))
         dev_change = abs(dev - new_dev)
         params, eta, dev = new, new_eta, new_dev
@@ -299,11 +302,12 @@ def fit_glm(
         w = _newton_weights(family, y, mu)
         rhs = w * eta + score_weights(family, y, mu)
     if not converged and family == "binomial" and _separated(y, eta):
-        raise EstimationError("perfect or quasi-perfect separation: some covariate pattern predicts the outcome "
-                              "exactly, so the effect is not identified; drop or merge that covariate", "separation")
+        raise EstimationError(Text("perfect or quasi-perfect separation: some covariate pattern predicts the outcome "
+                                   "exactly, so the effect is not identified; drop or merge that covariate"), "separation")
     if not converged:
-        raise EstimationError(f"the {family} model did not converge in {it} iterations (last relative change in "
-                              f"deviance {last_change:.1e})", "not_converged")
+        raise EstimationError(Text("the {family} model did not converge in {n} iterations (last relative change in "
+                                   "deviance {change})", family=Word(family), n=Count(it),
+                                   change=f"{last_change:.1e}"), "not_converged")
     return GLMFit(params, family, it, converged, dev, halvings)
 
 

@@ -39,6 +39,7 @@ import numpy as np
 from socialroi.models.design import Design
 from socialroi.models.evalue import evalue_ci, evalue_rr, rr_from_hr
 from socialroi.models.glm import EstimationError
+from socialroi.models.text import Text
 
 
 @dataclass(frozen=True)
@@ -152,16 +153,16 @@ def cox_att(
     event = np.asarray(event, dtype=bool)
     t = np.asarray(treated, dtype=bool)
     if event.sum() == 0:
-        raise EstimationError("no events (every time is censored), so the hazard ratio is not identified")
+        raise EstimationError(Text("no events (every time is censored), so the hazard ratio is not identified"))
     exog = np.column_stack([t.astype(float), design.matrix[:, 1:]])
     try:
         res = PHReg(time, exog, status=event.astype(float), ties=ties).fit()
     except (np.linalg.LinAlgError, ValueError) as exc:
-        raise EstimationError(f"the Cox model cannot be fitted ({exc})") from None
+        raise EstimationError(Text("the Cox model cannot be fitted ({reason})", reason=str(exc))) from None
     beta = np.asarray(res.params)
     naive = np.asarray(res.cov_params())
     if not np.all(np.isfinite(beta)) or not np.all(np.isfinite(naive)):
-        raise EstimationError("the Cox model did not converge (separation or too few events)")
+        raise EstimationError(Text("the Cox model did not converge (separation or too few events)"))
     u = score_residuals(time, event, exog, beta)
     phi_beta = u @ naive  # influence of each subject on beta (sum scale): V U_i
     z = norm.ppf(0.5 + level / 2)

@@ -14,6 +14,7 @@ import numpy as np
 
 from socialroi.models.design import Design
 from socialroi.models.glm import fit_glm, mean_of
+from socialroi.models.text import Count, Num, Share, Text
 
 SMD_THRESHOLD = 0.1
 
@@ -83,8 +84,9 @@ def fit_propensity(treated: np.ndarray, design: Design, *, trim: float | None = 
         keep = (e >= trim) & (e <= 1 - trim)
         dropped = int((~keep).sum())
         if dropped:
-            warnings.append(f"trimmed {dropped} row(s) with propensity outside [{trim:g}, {1 - trim:g}]; "
-                            "the effect is for the engaged customers inside that range")
+            warnings.append(Text("trimmed {n} row(s) with propensity outside [{low}, {high}]; the effect is for the "
+                                 "engaged customers inside that range", n=Count(dropped), low=Num(trim, None),
+                                 high=Num(1 - trim, None)))
     # the odds e / (1 - e) are exp(eta): exact even where e rounds to 1, and only the non-engaged need them
     w = np.ones(len(t))
     control = t == 0
@@ -104,12 +106,13 @@ def fit_propensity(treated: np.ndarray, design: Design, *, trim: float | None = 
         "rows_trimmed": int((~keep).sum()),
     }
     if wc.size and ess < 0.1 * wc.size:
-        warnings.append(f"poor overlap: the weighted non-engaged group is worth {ess:.0f} customers out of "
-                        f"{wc.size} (effective sample size); weighting estimates are fragile, consider trimming")
+        warnings.append(Text("poor overlap: the weighted non-engaged group is worth {ess} customers out of {n} "
+                             "(effective sample size); weighting estimates are fragile, consider trimming",
+                             ess=Count(round(ess)), n=Count(wc.size)))
     above = float(overlap["share_engaged_above_0.95"])  # type: ignore[arg-type]
     if above > 0.05:
-        warnings.append(f"poor overlap: {100 * above:.0f}% of engaged customers have "
-                        "a propensity above 0.95 (few comparable non-engaged customers)")
+        warnings.append(Text("poor overlap: {share} of engaged customers have a propensity above 0.95 (few comparable "
+                             "non-engaged customers)", share=Share(above)))
     return PropensityFit(fit.params, e, w, keep, overlap, tuple(warnings))
 
 

@@ -111,3 +111,69 @@ def test_each_language_renders_in_a_real_browser(runs, language, tmp_path):
     done = subprocess.run([browser, *flags, "--window-size=1280,2000", f"--screenshot={shot}", page.as_uri()],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and shot.stat().st_size > 20_000
+
+
+# every key of a component's assumptions (shown, translated, in the methods table)
+ASSUMPTION_KEYS = ("annual_value", "basis", "brand_regex", "brand_terms", "control_group", "cost_per_ticket",
+                   "counterfactual_mix", "country", "cpc_duplicates", "cpc_point", "cpc_unit", "deal_value", "deals",
+                   "discount_rate", "engaged_customers", "fold_diacritics", "half_life_days", "higher_is_better",
+                   "horizon", "horizon_years", "markov_order", "method", "model", "months", "no_market",
+                   "outcome_column", "position_first", "position_last", "rates", "replacement_share",
+                   "social_channels", "test_group", "time_unit", "traffic_period", "units", "unmatched",
+                   "value_per_event", "value_per_unit", "low", "high", "views", "deflection_rate", "launch",
+                   "harmonics", "impute_cpc", "missing_at_random")
+
+
+def _template_literals():
+    """Every fixed text socialroi builds a sentence from (the first argument of Text, Word and Label calls in the
+    package's source), found by reading the source, so a new sentence without translations fails here."""
+    import ast
+    from pathlib import Path
+
+    import socialroi.models as models
+    import socialroi.valuation as valuation
+
+    found = set()
+
+    def constants(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.value
+        elif isinstance(node, ast.IfExp):
+            yield from constants(node.body)
+            yield from constants(node.orelse)
+
+    for path in [*Path(valuation.__file__).parent.glob("*.py"), *Path(models.__file__).parent.glob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Text", "Word", "Label") and node.args:
+                found.update(c for c in constants(node.args[0]) if c)
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_every_method_and_warning_sentence_has_a_translation(language):
+    from socialroi.models.glm import FAMILIES
+    from socialroi.valuation.segments import TIME_UNITS, VALUES
+
+    literals = _template_literals()
+    assert len(literals) > 50
+    # words that enter sentences as values: time units, count models, duplicate rules, outcome values, methods
+    words = {*TIME_UNITS, "poisson", "negative binomial", "median", "max", "min", "first",
+             *(v.replace("_", " ") for v in VALUES if v != "none"), "doubly robust", "weighting", "regression", "naive",
+             *(k.replace("_", " ") for k in ASSUMPTION_KEYS), *FAMILIES}
+    cat = i18n.catalog(language)
+    missing = sorted(t for t in literals | words if t not in cat)
+    assert not missing, f"{language}: no translation for {missing[:5]}"
+
+
+def test_methods_and_warnings_are_written_in_the_report_language(runs):
+    from socialroi.models.text import Text
+
+    run = runs[0]
+    assert all(isinstance(c.method, Text) for c in run.roi.components)
+    doc = run_document(run, NumberFormat("nb", "EUR"), full=True)
+    methods = next(t for s in doc.sections for t in s.tables if t.title == "Metoder og forutsetninger")
+    assert any("anslag av effekten på de engasjerte" in m for m in methods.frame["Metode"])
+    assert any("søkeordrad(er) har ingen CPC" in w for w in doc.warnings)
+    assert not any("keyword row(s)" in w for w in doc.warnings)
+    # the English sentence stays what JSON, the terminal and Python warnings show
+    assert any("keyword row(s) have no CPC" in w for w in run.warnings)

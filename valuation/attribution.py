@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, credit, markov_credit
+from socialroi.models.text import Count, Text, Word
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, records, rng_for
@@ -219,6 +220,12 @@ class AttributionResult(Printable):
                 "diagnostics": dict(self.diagnostics), "warnings": list(self.warnings)}
 
 
+def model_words(model: str) -> str:
+    """An attribution model's name in words (``position`` -> ``position based``, ``first_touch`` -> ``first
+    touch``)."""
+    return {"position": "position based"}.get(model, model.replace("_", " "))
+
+
 def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str, str] | None = None,
               currency: str = "USD", seed: int = 0, n_draws: int = DEFAULT_DRAWS,
               level: float = 0.95) -> AttributionResult:
@@ -241,7 +248,7 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
     warnings = []
     unknown = sorted(social - set(names))
     if unknown:
-        warnings.append(f"social channel(s) not found in the touchpoints: {', '.join(unknown)}")
+        warnings.append(Text("social channel(s) not found in the touchpoints: {channels}", channels=", ".join(unknown)))
     if not social & set(names):
         raise InputError("none of the social channels appears in the touchpoints; name them with social_channels "
                          f"(channels found: {', '.join(names)})")
@@ -256,7 +263,8 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
     if len(names) <= 20:
         table["shapley"] = credit(j, "shapley")
     else:
-        warnings.append(f"{len(names)} channels: Shapley attribution needs 20 or fewer; group rare channels")
+        warnings.append(Text("{n} channels: Shapley attribution needs 20 or fewer; group rare channels",
+                             n=Count(len(names))))
     n_assist, r_assist = assists(j)
     table["assisted_conversions"] = n_assist.astype(int)
     table["assisted_revenue"] = r_assist
@@ -276,14 +284,14 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
         tail = (1 - level) / 2
         intervals = {m: [float(x) for x in np.quantile(r, [tail, 1 - tail])] for m, r in reps.items()}
         draws = reps[options.model][rng_for(seed, "direct_revenue").integers(0, options.bootstrap, n)]
-        how = f"; interval from a {options.bootstrap}-replicate Poisson bootstrap over journeys"
+        how = Text("; interval from a {n}-replicate Poisson bootstrap over journeys", n=Count(options.bootstrap))
     else:
         draws = np.full(n, point)
-        how = ""
+        how = Text("")
     estimate = ValueEstimate.from_draws(
         "direct_revenue", "hard", currency, point, draws, level=level, label="Direct revenue (attributed to social)",
-        method=f"revenue of converted journeys credited to social channels by the {options.model.replace('_', ' ')} "
-               f"model{how}",
+        method=Text("revenue of converted journeys credited to social channels by the {model} model{how}",
+                    model=Word(model_words(options.model)), how=how),
         assumptions={"model": options.model, "social_channels": sorted(social), "half_life_days":
                      options.half_life_days, "position_first": options.first, "position_last": options.last,
                      "markov_order": options.order},

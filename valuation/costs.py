@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Text
 from socialroi.valuation.estimate import DEFAULT_DRAWS, ValueEstimate, rng_for
 from socialroi.valuation.notebook import Printable
 from socialroi.valuation.tables import Role, as_table, currency_code, first_row, fold_name
@@ -227,8 +228,8 @@ def read_ledger(
     uncertain = np.flatnonzero(hi > lo)
     estimate = ValueEstimate.from_draws(
         "costs", "hard", reporting, total, draws, label="Costs",
-        method="sum of the ledger lines (staff time = hours x loaded hourly rate); lines with a low/high range "
-               "are drawn from a triangular distribution with its mode at the amount, independently",
+        method=Text("sum of the ledger lines (staff time = hours x loaded hourly rate); lines with a low/high range "
+                    "are drawn from a triangular distribution with its mode at the amount, independently"),
         assumptions={"rates": dict(rates)} if rates else {},
         diagnostics={"lines": int(n), "lines_with_range": int(uncertain.size),
                      "staff_hours": float(np.nansum(hours)), "reading_notes": list(table.notes)},

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Count, Text
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.tables import first_row, fold_name
 
@@ -118,8 +119,8 @@ def read_customers(table: Any, spec: Any) -> tuple[Any, Any, dict[str, Any], Any
             incomplete |= blank
     if incomplete.any():
         detail = ", ".join(f"{c} {int(b.sum()):,}" for c, b in blank_by_column.items() if b.any())
-        notes.append(f"left out {int(incomplete.sum()):,} customer(s) with a blank covariate ({detail}); the "
-                     "estimates are for the customers with complete covariates")
+        notes.append(Text("left out {n} customer(s) with a blank covariate ({detail}); the estimates are for the "
+                          "customers with complete covariates", n=Count(int(incomplete.sum())), detail=detail))
         rows = rows & ~incomplete
     sub = t.data.filter(rows) if not rows.all() else t.data
     data: dict[str, Any] = {}
@@ -163,9 +164,9 @@ def _arms(table, column: str, engaged_value: str, reference_value: str | None, n
         rows = np.ones(len(values), dtype=bool)
         others = [v for v in found if v != engaged_value.strip()]
         if len(others) > 1:
-            notes.append(f"{column}: {engaged_value!r} is compared with every other value together "
-                         f"({', '.join(repr(v) for v in others[:5])}); name one with --reference (command line) or "
-                         "reference_value (project file) to compare two arms")
+            notes.append(Text("{column}: '{engaged}' is compared with every other value together ({others}); name one "
+                              "with --reference (command line) or reference_value (project file) to compare two arms",
+                              column=column, engaged=str(engaged_value), others=", ".join(repr(v) for v in others[:5])))
         return engaged, rows
     reference = values == reference_value.strip()
     if not reference.any():
@@ -174,7 +175,8 @@ def _arms(table, column: str, engaged_value: str, reference_value: str | None, n
     rows = engaged | reference
     left = int((~rows).sum())
     if left:
-        notes.append(f"{column}: left out {left:,} row(s) that are neither {engaged_value!r} nor {reference_value!r}")
+        notes.append(Text("{column}: left out {n} row(s) that are neither '{engaged}' nor '{reference}'", column=column,
+                          n=Count(left), engaged=str(engaged_value), reference=str(reference_value)))
     return engaged, rows
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Count, Text
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, currency_code
@@ -58,7 +59,7 @@ def direct_revenue(
     currency = currency_code(currency)
     if (amount is None) == (table is None):
         raise InputError("give direct revenue either as an amount or as a table, not both or neither")
-    method = "attributed revenue as supplied by the user"
+    method = Text("attributed revenue as supplied by the user")
     diagnostics: dict[str, Any] = {}
     if table is not None:
         t = as_table(table, REVENUE_ROLES, explicit=columns, name="direct revenue table")
@@ -66,7 +67,7 @@ def direct_revenue(
         factor, _ = t.currency_factors(currency, rates, symbols={"revenue": parsed.currency})
         values = parsed.values * factor
         amount = float(values.sum())
-        method = f"sum of {len(values)} attributed revenue line(s) supplied by the user"
+        method = Text("sum of {n} attributed revenue line(s) supplied by the user", n=Count(len(values)))
         diagnostics["lines"] = int(len(values))
     if amount is None:  # unreachable: exactly one of amount and table is given (checked above)
         raise InputError("give direct revenue either as an amount or as a table")
@@ -83,7 +84,7 @@ def direct_revenue(
             raise InputError(f"direct revenue range {low:,.2f} to {high:,.2f} must contain the amount {amount:,.2f}")
         draws = rng_for(seed, "direct_revenue").uniform(low, high, int(n_draws))
         return ValueEstimate.from_draws("direct_revenue", "hard", currency, amount, draws,
-                                        label="Direct revenue", method=method + "; range drawn uniformly",
+                                        label="Direct revenue", method=Text("{method}; range drawn uniformly", method=method),
                                         assumptions={"low": low, "high": high}, diagnostics=diagnostics,
                                         levers=_levers(amount), evidence="accounting")
     return ValueEstimate.exact("direct_revenue", "hard", currency, amount, int(n_draws), label="Direct revenue",

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from socialroi.models.text import localize
 from socialroi.valuation.finance import roi_points
 from socialroi.valuation.i18n import Local
 
@@ -208,8 +209,8 @@ def _components(run, f, full: bool) -> Section:
                             {"Confounding strength (RR)": "number", "Blended ROI": "percent",
                              "Conservative blended ROI": "percent"}))
     if full:
-        methods = [{"Component": component_label(c.label, f), "Method": c.method,
-                    "Assumptions": "; ".join(f"{k.replace('_', ' ')} = {assumption_text(v, f)}"
+        methods = [{"Component": component_label(c.label, f), "Method": Local(localize(c.method, f)),
+                    "Assumptions": "; ".join(f"{f.t(k.replace('_', ' '))} = {assumption_text(v, f)}"
                                              for k, v in c.assumptions.items() if v not in (None, [], {}, ""))}
                    for c in comps]
         tables.append(Table("Methods and assumptions", pd.DataFrame(methods)))
@@ -284,10 +285,9 @@ _COX = {"outcome": "Outcome", "hazard_ratio": "Hazard ratio", "hr_lower": "Lower
 def component_label(label: str, f) -> str:
     """A component's label in the report's language (``Segment lift: NAME`` and ``Lift test: NAME`` keep the
     user's name)."""
-    for prefix in ("Segment lift: ", "Lift test: "):
-        if label.startswith(prefix):
-            return f.t(prefix + "{name}").format(name=label.removeprefix(prefix))
-    return f.t(label)
+    from socialroi.models.text import Label
+
+    return Local(Label(label).local(f))
 
 
 def lift_scale(kinds, currency: str):
@@ -386,13 +386,9 @@ def _lift_tests(run, f) -> Section:
                                          "Value lower": "money", "Value upper": "money"}),))
 
 
-def model_label(model: str) -> str:
-    """An attribution model's name in words (``position`` -> ``position based``, ``first_touch`` -> ``first
-    touch``)."""
-    return {"position": "position based"}.get(model, model.replace("_", " "))
-
-
 def _attribution(run, f) -> Section:
+    from socialroi.valuation.attribution import model_words as model_label
+
 
     att = run.attribution
     by_model = att.estimate.diagnostics["social_credit_by_model"]
@@ -596,7 +592,28 @@ def run_document(run, f, *, full: bool = True) -> Document:
     draws = f.t("{n} draws").format(n=f.count(run.roi.costs.n_draws))
     subtitle = Local(" · ".join(x for x in (p.period, p.currency, draws) if x))
     return Document(f.t("Social ROI: {name}").format(name=p.name), subtitle,
-                    tuple(_localized(s, f) for s in sections), tuple(run.warnings))
+                    tuple(_localized(s, f) for s in sections),
+                    tuple(warning_line(w, run, f) for w in run.run_warnings))
+
+
+# what the analyses that are not one value component are called where a warning names its source
+_SOURCES = {"segments": "Segment lifts (effect on the engaged)", "support": "Support savings by method",
+            "attribution": "Attribution compared across models", "lift_tests": "Randomised lift tests",
+            "leads": "Lead score bands", "funnel": "Funnel", "costs": "Costs"}
+
+
+def warning_line(w, run, f) -> Local:
+    """A run warning for a reader: its source by the name the report uses (a component's label, an analysis's
+    section title) and the sentence in the report's language."""
+    labels = {c.component: c.label for c in run.roi.components}
+    if w.component in labels:
+        source = str(component_label(labels[w.component], f))
+    elif w.component and w.component != "overlaps":  # an overlap's sentence names both components itself
+        source = str(f.t(_SOURCES.get(w.component, w.component)))
+    else:
+        source = ""
+    message = localize(w.message, f)
+    return Local(f"{source}: {message}" if source else message)
 
 
 def _localized(section: Section, f) -> Section:

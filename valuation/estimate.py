@@ -211,7 +211,8 @@ class ValueEstimate(Printable):
         object.__setattr__(self, "interval", (lo, hi))
         object.__setattr__(self, "assumptions", _freeze(self.assumptions))
         object.__setattr__(self, "diagnostics", _freeze(self.diagnostics))
-        object.__setattr__(self, "warnings", tuple(str(w) for w in self.warnings))
+        # a str (or a translatable Text, see socialroi.models.text) stays what it is
+        object.__setattr__(self, "warnings", tuple(w if isinstance(w, str) else str(w) for w in self.warnings))
         object.__setattr__(self, "label", self.label or self.component)
         object.__setattr__(self, "levers", tuple(self.levers))
         if self.evidence and self.evidence not in EVIDENCE:

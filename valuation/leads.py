@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Text
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.notebook import Printable
@@ -152,7 +153,8 @@ def lead_cycle(
     social = {fold_name(s) for s in social_channels}
     warnings = []
     if not social & set(channel):
-        warnings.append(f"none of the social channels ({', '.join(sorted(social))}) appears among the lead sources")
+        warnings.append(Text("none of the social channels ({channels}) appears among the lead sources",
+                             channels=", ".join(sorted(social))))
     frame = pd.DataFrame({
         "band": pd.Categorical(band, categories=names, ordered=True), "channel": channel,
         "group": np.where(np.isin(channel, list(social)), "social", "other"),
@@ -192,5 +194,6 @@ def lead_cycle(
     by_channel["cost_per_converted_lead"] = by_channel["cost"] / by_channel["conversions"].replace(0, np.nan)
     missing = sorted(set(costs) - set(by_channel["channel"]))
     if missing:
-        warnings.append(f"the cost ledger has costs for channel(s) with no leads: {', '.join(missing)}")
+        warnings.append(Text("the cost ledger has costs for channel(s) with no leads: {channels}",
+                             channels=", ".join(missing)))
     return LeadReport(by_band, monthly.reset_index(drop=True), by_channel, tuple(warnings))

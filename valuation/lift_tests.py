@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Count, Num, Share, Text, Word
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, DEFAULT_LEVEL, Lever, ValueEstimate, rng_for
 from socialroi.valuation.notebook import Printable
@@ -187,25 +188,28 @@ def lift_test(spec: LiftTestSpec, *, currency: str = "USD", seed: int = 0, n_dra
     warnings = []
     if result.srm_p_value is not None and result.srm_p_value < SRM_ALPHA:
         share = result.n_test / (result.n_test + result.n_control)
-        warnings.append(f"sample ratio mismatch: {100 * share:.1f}% of units are in the test group where "
-                        f"{100 * float(spec.split or 0):.1f}% were planned (p = {result.srm_p_value:.2g}); the assignment or "
-                        "the tracking may be broken, so the effect may be biased")
+        warnings.append(Text("sample ratio mismatch: {share} of units are in the test group where {planned} were "
+                             "planned (p = {p}); the assignment or the tracking may be broken, so the effect may be "
+                             "biased", share=Share(share), planned=Share(float(spec.split or 0)),
+                             p=Num(float(f"{result.srm_p_value:.2g}"), None)))
     if min(result.n_test, result.n_control) < SMALL_GROUP:
-        warnings.append(f"small groups ({result.n_test} test, {result.n_control} control units): the interval "
-                        "rests on few observations")
+        warnings.append(Text("small groups ({test} test, {control} control units): the interval rests on few "
+                             "observations", test=Count(result.n_test), control=Count(result.n_control)))
     if result.lower <= 0 <= result.upper:
-        warnings.append(f"the test cannot tell its effect from zero: the {100 * level:g}% interval spans zero")
+        warnings.append(Text("the test cannot tell its effect from zero: the {level} interval spans zero",
+                             level=Share(level)))
     label = f"Lift test: {spec.label or spec.name}"
     if spec.kind == "binary":
-        method = (f"randomised test: difference in conversion rate between {result.n_test:,} test and "
-                  f"{result.n_control:,} control units (Agresti-Caffo interval), x {units:,.0f} units x value of "
-                  "one conversion")
+        method = Text("randomised test: difference in conversion rate between {test} test and {control} control "
+                      "units (Agresti-Caffo interval), x {units} units x value of one conversion",
+                      test=Count(result.n_test), control=Count(result.n_control), units=Count(units))
         per_unit_lever = Lever(f"lift_tests.{spec.name}.value_per_conversion", spec.per_unit,
                                "value of one conversion")
     else:
-        method = (f"randomised test: difference in mean outcome between {result.n_test:,} test and "
-                  f"{result.n_control:,} control units (Welch interval), x {units:,.0f} units"
-                  + (" x value per unit of the outcome" if spec.value_per_unit != 1 else ""))
+        method = Text("randomised test: difference in mean outcome between {test} test and {control} control units "
+                      "(Welch interval), x {units} units{per_unit}", test=Count(result.n_test),
+                      control=Count(result.n_control), units=Count(units),
+                      per_unit=Word(" x value per unit of the outcome" if spec.value_per_unit != 1 else ""))
         per_unit_lever = Lever(f"lift_tests.{spec.name}.value_per_unit", spec.per_unit, "value per unit of outcome")
     component = f"lift_test_{spec.name}"
     draws = result.draws(rng_for(seed, component), n_draws) * scale

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialroi.models.text import Text
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_LEVEL
 
@@ -248,8 +249,8 @@ def load_project(path: str | Path) -> Project:
         name=meta.name if meta.name is not None else (path.parent.name or "socialroi project"),
         currency=currency, period=meta.period, seed=meta.seed, draws=meta.draws, level=DEFAULT_LEVEL, rates=rates,
         locale=locale, sections=sections, months=meta.months,
-        notices=((f"{path.name} reads files outside its folder ({', '.join(paths.outside)}); check that these are "
-                  "the files you mean",) if paths.outside else ()) + language_notice,
+        notices=((Text("{file} reads files outside its folder ({files}); check that these are the files you mean",
+                       file=path.name, files=", ".join(paths.outside)),) if paths.outside else ()) + language_notice,
     )
 
 

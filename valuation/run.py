@@ -26,6 +26,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from socialroi.models.text import Label, Text, Word
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import ValueEstimate
 from socialroi.valuation.notebook import Printable
@@ -226,8 +227,11 @@ class ProjectRun(Printable):
             part = getattr(self, name)
             if part is not None:
                 out += [RunWarning.of(name, local(w)) for w in part.warnings]
-        out += [RunWarning("double_counting", "overlaps", f"{o.first} and {o.second} may count the same money "
-                                                           f"({o.reason}); {o.treatment}") for o in self.overlaps]
+        labels = {c.component: c.label for c in self.roi.components}
+        out += [RunWarning("double_counting", "overlaps", Text(
+            "{first} and {second} may count the same money ({reason}); {treatment}",
+            first=Label(labels.get(o.first, o.first)), second=Label(labels.get(o.second, o.second)),
+            reason=Word(o.reason), treatment=Word(o.treatment))) for o in self.overlaps]
         seen: dict[str, RunWarning] = {}
         for w in out:
             seen.setdefault(str(w), w)
@@ -245,6 +249,8 @@ class ProjectRun(Printable):
         ordered = sorted(names, key=len, reverse=True)  # longest first: no path is cut inside a longer one
 
         def local(text: str) -> str:
+            if isinstance(text, Text):  # keep the template: rewrite its values
+                return text.mapped(local)
             for absolute in ordered:
                 text = text.replace(absolute, names[absolute])
             return text

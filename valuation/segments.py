@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Count, Num, Share, Text, Word
 from socialroi.valuation.customers import read_customers, yes_no
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, normal_draws, records
@@ -368,8 +369,9 @@ def analyse_segments(
                          "or threshold", file=table.name)
     warnings: list[str] = list(notes)
     if min(n1, n0) < TINY_GROUP:
-        warnings.append(f"tiny segment: {n1} engaged and {n0} non-engaged customers; estimates are fragile "
-                        f"(fewer than {TINY_GROUP} in a group)")
+        warnings.append(Text("tiny segment: {engaged} engaged and {other} non-engaged customers; estimates are "
+                             "fragile (fewer than {tiny} in a group)", engaged=Count(n1), other=Count(n0),
+                             tiny=Count(TINY_GROUP)))
     try:
         design = build_design(frame, list(spec.covariates), categorical=spec.categorical)
     except ValueError as exc:
@@ -384,9 +386,9 @@ def analyse_segments(
         bad = balance[balance["imbalanced"]]
         if len(bad):
             worst = ", ".join(f"{r.covariate} {r.smd_after:+.2f}" for r in bad.head(3).itertuples())
-            warnings.append(f"after weighting, {len(bad)} covariate column(s) still differ by more than 0.1 "
-                            f"standardised mean difference ({worst}); the engagement model may be misspecified "
-                            "(try log(column) for skewed sizes, or trim)")
+            warnings.append(Text("after weighting, {n} covariate column(s) still differ by more than 0.1 standardised "
+                                 "mean difference ({worst}); the engagement model may be misspecified (try "
+                                 "log(column) for skewed sizes, or trim)", n=Count(len(bad)), worst=worst))
     except EstimationError as exc:
         warnings.append(f"the engagement (propensity) model cannot be fitted: {exc}; weighting and doubly robust "
                         "estimates are not available")
@@ -402,18 +404,20 @@ def analyse_segments(
         event = None if event is None else event[rows]
         if o.kind == "binary" and o.value in ("retention", "upsell") and o.higher_is_better is None \
                 and _LOSS_NAME.search(o.column):
-            warnings.append(f"{o.name}: column '{o.column}' is valued as {o.value} with 1 counted as the good "
-                            "outcome, but its name suggests 1 means a loss; if 1 means the customer left, say so "
-                            "with --lower-is-better (command line) or higher_is_better = false (project file)")
+            warnings.append(Text("{outcome}: column '{column}' is valued as {value} with 1 counted as the good outcome, "
+                                 "but its name suggests 1 means a loss; if 1 means the customer left, say so with "
+                                 "--lower-is-better (command line) or higher_is_better = false (project file)",
+                                 outcome=o.name, column=o.column, value=Word(str(o.value).replace("_", " "))))
         present = ~np.isnan(y) if event is None else ~np.isnan(y) & ~np.isnan(event)
         sub_engaged = engaged[present]
         m1, m0 = int(sub_engaged.sum()), int((~sub_engaged).sum())
         if m1 == 0 or m0 == 0:
-            warnings.append(f"{o.name}: no {'engaged' if m1 == 0 else 'non-engaged'} customer has a value; "
-                            "the lift cannot be estimated")
+            warnings.append(Text("{outcome}: no {group} customer has a value; the lift cannot be estimated",
+                                 outcome=o.name, group=Word("engaged" if m1 == 0 else "non-engaged")))
             continue
         if min(m1, m0) < TINY_GROUP:
-            warnings.append(f"{o.name}: tiny segment ({m1} engaged, {m0} non-engaged with a value)")
+            warnings.append(Text("{outcome}: tiny segment ({engaged} engaged, {other} non-engaged with a value)",
+                                 outcome=o.name, engaged=Count(m1), other=Count(m0)))
         sub_design = _subset(design, present)
         sub_cl = None if clusters is None else clusters[present]
         if o.kind == "duration":
@@ -422,7 +426,7 @@ def analyse_segments(
                 h = cox_att(y[present], event[present].astype(bool), sub_engaged, sub_design, horizon=float(o.horizon),
                             outcome=o.name, clusters=sub_cl, level=level)
             except EstimationError as exc:
-                warnings.append(f"{o.name}: {exc}")
+                warnings.append(Text("{outcome}: {reason}", outcome=o.name, reason=exc.args[0]))
                 continue
             duration_rows.append(h.to_dict())
             engaged_events = int(event[present][sub_engaged].sum())
@@ -439,7 +443,7 @@ def analyse_segments(
                 effects = estimate_att(y[present], sub_engaged, sub_design, sub_ps, outcome=o.name, kind=o.kind,
                                        methods=methods, clusters=sub_cl, level=level)
             except EstimationError as exc:
-                warnings.append(f"{o.name}: {exc}")
+                warnings.append(Text("{outcome}: {reason}", outcome=o.name, reason=exc.args[0]))
                 continue
             replicates = None
             if o.kind in ("amount", "amount_with_zeros", "continuous"):
@@ -447,9 +451,10 @@ def analyse_segments(
                     deal_means[o.name] = float(np.nanmean(y[present][sub_engaged]))
                 skew = _skewness(y[present][sub_engaged])
                 if m1 < SMALL_SKEWED and skew > 2 and not spec.bootstrap:
-                    warnings.append(f"{o.name}: only {m1} engaged customers with a skewed amount (skewness "
-                                    f"{skew:.1f}); the normal interval may be too narrow, use --bootstrap 2000 "
-                                    "(command line) or bootstrap = 2000 in [segments] (project file)")
+                    warnings.append(Text("{outcome}: only {n} engaged customers with a skewed amount (skewness "
+                                         "{skew}); the normal interval may be too narrow, use --bootstrap 2000 "
+                                         "(command line) or bootstrap = 2000 in [segments] (project file)",
+                                         outcome=o.name, n=Count(m1), skew=Num(skew, 1)))
                 chosen = next((e for e in effects if e.method == spec.method), None)
                 if spec.bootstrap and chosen is not None and chosen.available:
                     boot, replicates = _bootstrapped(chosen, y[present], sub_engaged, sub_design, o.kind, spec,
@@ -460,12 +465,13 @@ def analyse_segments(
                 row["kind"] = o.kind
                 effect_rows.append(row)
                 if not e.available:
-                    warnings.append(f"{o.name} ({e.method}): {e.reason}")
+                    warnings.append(Text("{outcome} ({method}): {reason}", outcome=o.name,
+                                         method=Word(e.method.replace("_", " ")), reason=e.reason))
             chosen = next((e for e in effects if e.method == spec.method), None)
             if chosen is None or not chosen.available:
                 if o.value != "none":
-                    warnings.append(f"{o.name}: the {spec.method} estimate is not available, so the lift is not "
-                                    "valued")
+                    warnings.append(Text("{outcome}: the {method} estimate is not available, so the lift is not "
+                                         "valued", outcome=o.name, method=Word(spec.method.replace("_", " "))))
                 continue
             est = _value_effect(o, chosen, m1, currency, seed, n_draws, level, spec.method, replicates)
         if est is not None:
@@ -560,11 +566,13 @@ def _bootstrapped(e, y, engaged, design, kind, spec: SegmentSpec, clusters, seed
             failed += 1
     values = np.asarray(reps)
     if values.size < 0.9 * spec.bootstrap:
-        return replace(e, reason=f"bootstrap: only {values.size} of {spec.bootstrap} replicates could be fitted; "
-                                 "the sandwich interval is kept"), None
+        return replace(e, reason=Text("bootstrap: only {n} of {total} replicates could be fitted; the sandwich interval "
+                                      "is kept", n=Count(values.size), total=Count(spec.bootstrap))), None
     tail = (1 - level) / 2
     lo, hi = np.quantile(values, [tail, 1 - tail])
-    note = f"percentile bootstrap interval, {values.size} replicates" + (f" ({failed} failed)" if failed else "")
+    note = (Text("percentile bootstrap interval, {n} replicates ({failed} failed)", n=Count(values.size),
+                 failed=Count(failed)) if failed else Text("percentile bootstrap interval, {n} replicates",
+                                                          n=Count(values.size)))
     return replace(e, lower=float(lo), upper=float(hi), se=float(values.std(ddof=1)), reason=note), values
 
 
@@ -580,36 +588,40 @@ def _value_effect(o: OutcomeSpec, e, n_engaged: int, currency, seed, n_draws, le
     else:
         draws = normal_draws(e.estimate, e.se, component, seed, n_draws)
     sign = o.sign  # a lower outcome is the gain when lower is better (churn flags)
-    direction = "" if sign > 0 else " (lower is better: the fall in the outcome is the gain)"
+    direction = Word("" if sign > 0 else " (lower is better: the fall in the outcome is the gain)")
     assumptions: dict[str, Any]
     if o.value == "retention":
         assert o.annual_value is not None  # OutcomeSpec requires it for retention
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)
-        how = (f"extra retained customers (effect on the engaged x {n_engaged} engaged) x annual value "
-               f"{o.annual_value:,.2f} x {o.horizon_years:g}-year annuity at {o.discount_rate:.1%}")
+        how = Text("extra retained customers (effect on the engaged x {n} engaged) x annual value {value} x "
+                   "{years}-year annuity at {rate}", n=Count(n_engaged), value=Num(o.annual_value),
+                   years=Num(o.horizon_years, None), rate=Share(o.discount_rate))
         assumptions = {"annual_value": o.annual_value, "horizon_years": o.horizon_years,
                        "discount_rate": o.discount_rate, "engaged_customers": n_engaged}
     elif o.value == "upsell":
         assert o.value_per_event is not None  # OutcomeSpec requires it for upsell
         factor = n_engaged * o.value_per_event
-        how = f"extra upsells (effect x {n_engaged} engaged) x value per upsell {o.value_per_event:,.2f}"
+        how = Text("extra upsells (effect x {n} engaged) x value per upsell {value}", n=Count(n_engaged),
+                   value=Num(o.value_per_event))
         assumptions = {"value_per_event": o.value_per_event, "engaged_customers": n_engaged}
     else:  # deal_size
         deals = o.deals if o.deals is not None else n_engaged
         factor = deals
-        how = f"difference per deal x {deals:,.0f} engaged deals"
+        how = Text("difference per deal x {deals} engaged deals", deals=Count(deals))
         assumptions = {"deals": deals}
     return ValueEstimate.from_draws(
         component, "soft", currency, sign * e.estimate * factor, sign * draws * factor, level=level,
         label=f"Segment lift: {o.name}",
-        method=f"{method.replace('_', ' ')} estimate of the effect on the engaged{direction}; {how}",
+        method=Text("{method} estimate of the effect on the engaged{direction}; {how}",
+                    method=Word(method.replace("_", " ")), direction=direction, how=how),
         assumptions={**assumptions, "method": method, "outcome_column": o.column,
                      "higher_is_better": o.higher_is_better is not False},
         diagnostics={"effect": e.estimate, "effect_se": e.se, "effect_interval": [e.lower, e.upper],
                      "p_value": e.p_value, "evalue": e.evalue, "evalue_ci": e.evalue_ci,
                      "n_engaged": e.n_engaged, "n_not_engaged": e.n_not_engaged},
         warnings=(() if e.p_value < 0.05 else
-                  (f"the {o.name} effect is not statistically distinguishable from zero (p = {e.p_value:.2f})",)),
+                  (Text("the {outcome} effect is not statistically distinguishable from zero (p = {p})",
+                        outcome=o.name, p=Num(e.p_value, 2)),)),
         levers=segment_levers(o.name, assumptions), evidence="observational",
     )
 
@@ -638,8 +650,9 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
         factor = n_engaged * o.annual_value * annuity(o.horizon_years, o.discount_rate)
         point = h.survival_difference * factor
         money = draws * factor
-        how = (f"extra customers retained at {o.horizon:g} {o.time_unit} (Cox model) x {n_engaged} engaged x annual value "
-               f"{o.annual_value:,.2f} x {o.horizon_years:g}-year annuity")
+        how = Text("extra customers retained at {horizon} {unit} (Cox model) x {n} engaged x annual value {value} x "
+                   "{years}-year annuity", horizon=Num(float(o.horizon or 0), None), unit=Word(o.time_unit),
+                   n=Count(n_engaged), value=Num(float(o.annual_value or 0)), years=Num(o.horizon_years, None))
         assumptions = {"annual_value": o.annual_value, "horizon_years": o.horizon_years,
                        "discount_rate": o.discount_rate, "horizon": o.horizon}
     else:  # time to close
@@ -658,9 +671,10 @@ def _value_duration(o: OutcomeSpec, h, n_engaged, engaged_events, deal_means, cu
 
         point = float(value(h.time_saved))
         money = value(days)
-        how = (f"{o.time_unit} to close saved per deal (restricted mean up to {o.horizon:g} {o.time_unit}, Cox "
-               f"model) valued as earlier cash: {deals:,.0f} deals x {deal_value:,.2f} x "
-               f"(1 - (1 + {o.discount_rate:g})^(-{o.time_unit}/{per_year:g}))")
+        how = Text("{unit} to close saved per deal (restricted mean up to {horizon} {unit}, Cox model) valued as "
+                   "earlier cash: {deals} deals x {value} x (1 - (1 + {rate})^(-{unit}/{per_year}))",
+                   unit=Word(o.time_unit), horizon=Num(float(o.horizon or 0), None), deals=Count(deals), value=Num(deal_value),
+                   rate=Num(o.discount_rate, None), per_year=Num(per_year, None))
         assumptions = {"deal_value": deal_value, "deals": deals, "discount_rate": o.discount_rate,
                        "horizon": o.horizon, "time_unit": o.time_unit}
     return ValueEstimate.from_draws(

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Text
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, rng_for
 from socialroi.valuation.tables import Role, as_table, currency_code
@@ -154,13 +155,13 @@ def value_social_reach(
         total_draws += draws
     warnings = []
     if basis == "sum":
-        warnings.append("basis 'sum' adds impression, click and engagement buys: the same reach is counted more than "
-                        "once (the earned-media-value convention); 'max' avoids that")
+        warnings.append(Text("basis 'sum' adds impression, click and engagement buys: the same reach is counted more "
+                             "than once (the earned-media-value convention); 'max' avoids that"))
     return ValueEstimate.from_draws(
         "social_reach", "soft", reporting, total_point, total_draws,
         label="Organic social reach (paid equivalent)",
-        method=f"per platform, impressions/1000 x CPM, clicks x CPC, engagements x CPE from the rate card, "
-               f"combined by '{basis}'; rate ranges drawn at one common position",
+        method=Text("per platform, impressions/1000 x CPM, clicks x CPC, engagements x CPE from the rate card, "
+                    "combined by '{basis}'; rate ranges drawn at one common position", basis=basis),
         assumptions={"basis": basis},
         diagnostics={"value_by_platform": per_platform, "reading_notes": [*m.notes, *r.notes]},
         warnings=tuple(warnings), levers=(Lever("social.rate_multiplier", 1.0, "multiplier on the rate card"),),

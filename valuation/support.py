@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Count, Num, Text, Word
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import (
@@ -129,16 +130,17 @@ def deflection_savings(
         else:
             point_rate = rate
             rates = rng.triangular(rate_low, rate, rate_high, n) if rate_high > rate_low else np.full(n, rate)
-            how = f"triangular rate {rate_low:g} / {rate:g} / {rate_high:g}"
+            how = Text("triangular rate {low} / {mode} / {high}", low=Num(rate_low, None), mode=Num(rate, None),
+                       high=Num(rate_high, None))
     else:
         if rate is None or not 0 <= rate <= 1:
             raise InputError(f"deflection rate must be between 0 and 1, got {rate}")
         point_rate, rates = rate, np.full(n, rate)
-        how = f"fixed rate {rate:g}"
+        how = Text("fixed rate {rate}", rate=Num(rate, None))
     tickets = views * point_rate
     return ValueEstimate.from_draws(
         "support_deflection", "soft", currency, tickets * cost, views * rates * cost,
-        label="Support: deflection", method=f"views x deflection rate ({how}) x cost per ticket",
+        label="Support: deflection", method=Text("views x deflection rate ({how}) x cost per ticket", how=how),
         assumptions={"views": views, "deflection_rate": point_rate, "cost_per_ticket": cost},
         diagnostics={"tickets_avoided": tickets},
         evidence="observational" if survey_n is not None else "assumption",  # a survey share, or a typed rate
@@ -211,10 +213,10 @@ def channel_shift_savings(
                 raise InputError(f"counterfactual channel '{k}' is not in the channel cost table")
             if v < 0:
                 raise InputError(f"counterfactual share of '{k}' is negative")
-        how_mix = "the given mix"
+        how_mix = Word("the given mix")
     else:
         mix = {k: float(v) for k, v in counts.items() if k not in social}
-        how_mix = "the non-social channels' mix in the log"
+        how_mix = Word("the non-social channels' mix in the log")
     total = sum(mix.values())
     if total <= 0:
         raise InputError("no counterfactual channel: give counterfactual shares or a log with non-social tickets")
@@ -223,10 +225,11 @@ def channel_shift_savings(
     saving = n_social * (cf_cost - social_cost)
     warnings = []
     if saving < 0:
-        warnings.append("social tickets cost more than the channels they replace: the channel shift is a cost")
+        warnings.append(Text("social tickets cost more than the channels they replace: the channel shift is a cost"))
     return ValueEstimate.exact(
         "support_channel_shift", "hard", currency, saving, int(n_draws), label="Support: channel shift",
-        method=f"tickets resolved on social x (cost in {how_mix} - cost on social), counted from the ticket log",
+        method=Text("tickets resolved on social x (cost in {mix} - cost on social), counted from the ticket log",
+                    mix=how_mix),
         assumptions={"social_channels": sorted(social), "counterfactual_mix": {k: v / total for k, v in mix.items()}},
         diagnostics={"social_tickets": n_social, "tickets": len(channels), "counterfactual_cost": cf_cost,
                      "social_cost": social_cost, "cost_by_channel": cost_of, "tickets_by_channel": counts},
@@ -307,15 +310,15 @@ def measured_count_savings(customers: Any, tickets: Any, spec: CountSpec, cost: 
         raise InputError(f"the ticket count model cannot be fitted: {exc}", file=table.name) from None
     warnings = list(design.warnings)
     if unknown:
-        warnings.append(f"{unknown} ticket(s) in the log belong to no customer in the customer table and were "
-                        "not counted")
+        warnings.append(Text("{n} ticket(s) in the log belong to no customer in the customer table and were not "
+                             "counted", n=Count(unknown)))
     draws = normal_draws(eff.tickets_avoided, eff.tickets_avoided_se, "support_measured_counts", seed, n_draws)
     est = ValueEstimate.from_draws(
         "support_measured_counts", "soft", currency, eff.tickets_avoided * cost, draws * cost, level=level,
         label="Support: measured (ticket counts)",
-        method=f"{eff.model.replace('_', ' ')} regression of tickets per customer on engagement and covariates"
-               f"{' with exposure offset' if exposure is not None else ''}: tickets the engaged avoided x cost "
-               "per ticket",
+        method=Text("{model} regression of tickets per customer on engagement and covariates{offset}: tickets the "
+                    "engaged avoided x cost per ticket", model=Word(eff.model.replace("_", " ")),
+                    offset=Word(" with exposure offset" if exposure is not None else "")),
         assumptions={"cost_per_ticket": cost, "model": eff.model},
         diagnostics={k: v for k, v in eff.to_dict().items()}, warnings=tuple(warnings), levers=(_cost_lever(cost),),
         evidence="observational",
@@ -367,8 +370,9 @@ def measured_series_savings(weekly: Any, launch: str, cost: float, *, harmonics:
     est = ValueEstimate.from_draws(
         "support_measured_series", "soft", currency, res.tickets_avoided * cost, draws * cost, level=level,
         label="Support: measured (weekly series)",
-        method=f"interrupted time series (trend, {harmonics} seasonal harmonics, level and slope change at "
-               f"{start.date()}, AR(1) errors by REML, t intervals): forecast minus actual after the launch x cost per ticket",
+        method=Text("interrupted time series (trend, {harmonics} seasonal harmonics, level and slope change at "
+                    "{launch}, AR(1) errors by REML, t intervals): forecast minus actual after the launch x cost per "
+                    "ticket", harmonics=Count(harmonics), launch=str(start.date())),
         assumptions={"launch": str(start.date()), "cost_per_ticket": cost, "harmonics": harmonics},
         levers=(_cost_lever(cost),), evidence="observational",  # an interrupted series without control series
         diagnostics={"tickets_avoided": res.tickets_avoided, "tickets_avoided_se": res.tickets_avoided_se,

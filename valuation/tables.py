@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from socialroi.models.text import Count, Text
 from socialroi.valuation.errors import InputError
 
 _DELIMITERS = (",", "\t", ";", "|")
@@ -345,16 +346,17 @@ def _layout(path: Path, name: str) -> tuple[_Layout, str]:
         enc = "utf-8-sig"
         full_text = path.read_bytes().decode("utf-8-sig", errors="strict").lstrip("\ufeff")
         sample = full_text[:_SAMPLE_BYTES]
-        notes.append(f"{name}: starts with two byte-order marks; both were skipped")
+        notes.append(Text("{file}: starts with two byte-order marks; both were skipped", file=name))
     if full_text is None and enc not in ("utf-8", "utf-8-sig"):
         data = path.read_bytes()
         full_text = data.decode(enc, errors="replace")
         sample = full_text[:_SAMPLE_BYTES]
         if enc == "cp1252":
-            notes.append(f"{name}: not valid UTF-8, read as Windows-1252; save as UTF-8 to be sure of non-English text")
+            notes.append(Text("{file}: not valid UTF-8, read as Windows-1252; save as UTF-8 to be sure of non-English "
+                              "text", file=name))
     delim, header_row, header, body = _sniff(sample.lstrip("\ufeff"), name)
     if header_row:
-        notes.append(f"{name}: skipped {header_row} title line(s) above the header")
+        notes.append(Text("{file}: skipped {n} title line(s) above the header", file=name, n=Count(header_row)))
     return _Layout(full_text, delim, header_row, header, tuple(notes), _file_decimal(body, delim)), enc
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from socialroi.models.text import Count, Num, Share, Text, Word
 from socialroi.valuation.errors import InputError
 from socialroi.valuation.estimate import DEFAULT_DRAWS, Lever, ValueEstimate, records, rng_for
 from socialroi.valuation.notebook import Printable
@@ -396,7 +397,7 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
     keep = ~np.isnan(low)
     n_blank = int((~keep).sum())
     if n_blank:
-        warnings.append(f"{cpc.name}: {n_blank} keyword row(s) have no CPC and were ignored")
+        warnings.append(Text("{file}: {n} keyword row(s) have no CPC and were ignored", file=cpc.name, n=Count(n_blank)))
     keys = keys.filter(pa.array(keep))
     low, high = low[keep], high[keep]
     codes, uniques = _factorize(keys)
@@ -411,10 +412,9 @@ def _cpc_table(cpc: Table, opts: TrafficOptions, by_country: bool = False):
             row = int(np.flatnonzero(keep)[row]) + 1
             raise cpc.error(f"keyword {example!r} is listed again with a different CPC; keep one row per keyword "
                             "or choose a rule for duplicates (median, max, min, first)", roles[0], row)
-        warnings.append(
-            f"{cpc.name}: {n_conflicts} keyword(s) are listed more than once with different CPCs "
-            f"(e.g. {example!r}); used the {rule} of their CPCs"
-        )
+        warnings.append(Text("{file}: {n} keyword(s) are listed more than once with different CPCs (e.g. '{example}'); "
+                             "used the {rule} of their CPCs", file=cpc.name, n=Count(n_conflicts), example=example,
+                             rule=Word(rule)))
     info = {
         "cpc_rows": int(cpc.n_rows),
         "cpc_keywords": int(len(uniques)),
@@ -467,11 +467,13 @@ def _period_factor(table: Table, opts: TrafficOptions) -> tuple[float, str, bool
         raise table.error("looks like an SEO tool's export: its Traffic column estimates clicks per month, so say the "
                           "period: --traffic-period month with --months N (command line), or traffic_period = "
                           "\"month\" in [traffic] and months = N in [project] (project file)", "clicks")
-    note = "; clicks are an SEO tool's estimate, not measured clicks" if seo else ""
+    note = Text("; clicks are an SEO tool's estimate, not measured clicks") if seo else Text("")
     if opts.traffic_period == "month":
-        return float(opts.months or 0), note + f"; clicks per month x {opts.months:g} months", seo
+        return float(opts.months or 0), Text("{note}; clicks per month x {months} months", note=note,
+                                             months=Num(float(opts.months or 0), None)), seo
     if opts.traffic_period == "year":
-        return float(opts.months or 0) / 12.0, note + f"; clicks per year x {opts.months:g}/12", seo
+        return float(opts.months or 0) / 12.0, Text("{note}; clicks per year x {months}/12", note=note,
+                                                    months=Num(float(opts.months or 0), None)), seo
     return 1.0, note, seo
 
 
@@ -591,8 +593,8 @@ def value_traffic(
     unmatched = (idx < 0) & ~brand
     period_factor, period_note, seo = _period_factor(t_table, opts)
     if seo:
-        warnings.append("the clicks are an SEO tool's traffic estimate (modelled from rankings and search volume), "
-                        "not measured clicks; read the value as an estimate of an estimate")
+        warnings.append(Text("the clicks are an SEO tool's traffic estimate (modelled from rankings and search volume), "
+                             "not measured clicks; read the value as an estimate of an estimate"))
     share = float(opts.replacement_share) * period_factor  # the replacement share, times the period scaling
     p = opts.point_fraction()
     low = np.where(matched, k_low[np.where(idx >= 0, idx, 0)], 0.0)
@@ -621,18 +623,18 @@ def value_traffic(
     click_cov = clicks_priced / nonbrand_clicks if nonbrand_clicks > 0 else 0.0
     key_cov = float(priced.sum()) / nonbrand_keys if nonbrand_keys else 0.0
     if clicks_no_market > 0:
-        warnings.append(
-            f"{clicks_no_market:,.0f} non-brand clicks ({100 * clicks_no_market / nonbrand_clicks:.1f}%) on "
-            f"{int(no_market.sum()):,} keywords have a CPC of 0 in {c_table.name} (no paid market: nobody bids); "
-            "they are " + ("imputed" if opts.no_market == "impute" else
+        warnings.append(Text(
+            "{clicks} non-brand clicks ({share}) on {keywords} keywords have a CPC of 0 in {file} (no paid market: "
+            "nobody bids); they are {treatment}", clicks=Count(clicks_no_market),
+            share=Share(clicks_no_market / nonbrand_clicks), keywords=Count(int(no_market.sum())), file=c_table.name,
+            treatment=Word("imputed" if opts.no_market == "impute" else
                            "valued at zero and not counted as covered (--no-market impute on the command line, "
-                           "no_market = \"impute\" in [traffic] to price them like other keywords)"))
+                           "no_market = \"impute\" in [traffic] to price them like other keywords)")))
     if click_cov < opts.coverage_warning:
-        warnings.append(
-            f"only {100 * click_cov:.1f}% of non-brand clicks have a CPC; the value leaves out "
-            f"{clicks_unmatched + clicks_no_market:,.0f} clicks (see the unmatched keywords, or use --unmatched "
-            "impute on the command line, unmatched = \"impute\" in [traffic])"
-        )
+        warnings.append(Text(
+            "only {share} of non-brand clicks have a CPC; the value leaves out {clicks} clicks (see the unmatched "
+            "keywords, or use --unmatched impute on the command line, unmatched = \"impute\" in [traffic])",
+            share=Share(click_cov), clicks=Count(clicks_unmatched + clicks_no_market)))
     diagnostics = {
         "traffic_rows": int(t_table.n_rows),
         "keywords": int(n_keys),
@@ -676,10 +678,9 @@ def value_traffic(
     estimate = ValueEstimate.from_draws(
         "traffic", "soft", currency, point, draws,
         label="Traffic value (PPC equivalent)",
-        method=(
-            "sum over matched non-brand keywords of clicks x CPC x replacement share; a bid range is priced at "
-            "its point, with the position inside the ranges drawn once for all keywords" + period_note
-        ),
+        method=Text("sum over matched non-brand keywords of clicks x CPC x replacement share; a bid range is priced "
+                    "at its point, with the position inside the ranges drawn once for all keywords{note}",
+                    note=period_note),
         assumptions=assumptions, diagnostics=diagnostics, warnings=tuple(warnings), levers=_levers(share),
         evidence="market_price",
     )
@@ -767,7 +768,7 @@ def _impute(clicks_unmatched, unmatched_clicks, m_clicks, m_cpc, opts, share, cu
         rate = float(opts.impute_cpc)
         point = share * clicks_unmatched * rate
         draws = np.full(n_draws, point)
-        how = f"a fixed CPC of {rate:g}"
+        how = Text("a fixed CPC of {rate}", rate=Num(rate, None))
     else:
         weight = m_clicks / m_clicks.sum()
         rate = float(np.dot(weight, m_cpc))  # average price of a matched click
@@ -776,16 +777,16 @@ def _impute(clicks_unmatched, unmatched_clicks, m_clicks, m_cpc, opts, share, cu
         var = float(np.sum(unmatched_clicks**2)) * spread2 + clicks_unmatched**2 * se_rate2
         point = share * clicks_unmatched * rate
         draws = np.maximum(point + share * np.sqrt(var) * rng.standard_normal(n_draws), 0.0)
-        how = f"the average price of a matched click ({rate:.4g})"
+        how = Text("the average price of a matched click ({rate})", rate=Num(float(f"{rate:.4g}"), None))
     return ValueEstimate.from_draws(
         "traffic_imputed", "soft", currency, point, draws,
         label="Traffic value, imputed for keywords without a price",
-        method=f"clicks of keywords without a CPC (unmatched, or 0: no paid market, as asked) x {how} x "
-               "replacement share",
+        method=Text("clicks of keywords without a CPC (unmatched, or 0: no paid market, as asked) x {how} x "
+                    "replacement share", how=how),
         assumptions={**assumptions, "impute_cpc": rate,
                      "missing_at_random": "unmatched keywords are priced like matched ones"},
         diagnostics={"clicks_imputed": clicks_unmatched, "keywords_imputed": int(unmatched_clicks.size)},
-        warnings=("imputed value rests on the assumption that keywords without a CPC cost what matched ones do",),
+        warnings=(Text("imputed value rests on the assumption that keywords without a CPC cost what matched ones do"),),
         levers=_levers(share), evidence="assumption",  # rests on unpriced keywords costing what priced ones do
     )
 
