@@ -384,6 +384,46 @@ def attribution(
 
 
 @app.command()
+def lift(
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="A panel (one row per unit and period) for synthetic "
+                                         "control, or one row per period with control-series columns.")],
+    outcome: Annotated[str, typer.Option(help="Outcome column.")],
+    launch: Annotated[str, typer.Option(help="First period of the launch: a number (year, week number) or "
+                                        "YYYY-MM-DD, as the time column writes it.")],
+    time: Annotated[str, typer.Option(help="Time column.")] = "period",
+    unit: Annotated[Optional[str], typer.Option(help="Unit column of a panel (synthetic control).")] = None,
+    treated: Annotated[Optional[str], typer.Option(help="The treated unit (synthetic control).")] = None,
+    controls: Annotated[Optional[str], typer.Option(help="Control-series columns, comma-separated (structural "
+                                                    "model).")] = None,
+    trend: Annotated[bool, typer.Option(help="Local linear trend instead of a local level (structural).")] = False,
+    seasonal: Annotated[Optional[int], typer.Option(help="Season length in periods, e.g. 52 for weekly data "
+                                                    "(structural).", min=2)] = None,
+    value_per_unit: Annotated[Optional[float], typer.Option(help="Money per outcome unit: values the cumulative "
+                                                            "effect.", min=0)] = None,
+    currency: Annotated[str, typer.Option(help="Currency of --value-per-unit.")] = "USD",
+    placebos: Annotated[bool, typer.Option(help="In-space placebos (synthetic control).")] = True,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+    draws: DrawsOpt = None,
+) -> None:
+    """What a launch or campaign added: synthetic control over a panel, or a structural counterfactual of one series
+    on control series."""
+    _format(fmt, output)
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import lift_report
+    from socialroi.valuation.incrementality import lift as run_lift
+    from socialroi.valuation.tables import currency_code
+
+    check_output(output, [data])
+    names = [c.strip() for c in controls.split(",") if c.strip()] if controls else []
+    result = run_lift(data, outcome=outcome, launch=launch, time=time, unit=unit, treated=treated, controls=names,
+                      value_per_unit=value_per_unit, trend=trend, seasonal=seasonal, placebos=placebos,
+                      currency=currency_code(currency), seed=seed or 0, n_draws=draws or 10_000)
+    _emit(lift_report(result), fmt, output)
+
+
+@app.command()
 def leads(
     leads_file: Annotated[Path, typer.Argument(metavar="LEADS", help="One row per lead: score, channel, created, "
                                                "converted_at, revenue.")],

@@ -380,6 +380,52 @@ def attribution_report(result) -> Report:
                   data=result.to_dict(), csv=result.to_frame())
 
 
+def _num(value: float) -> str:
+    """A figure in the outcome's own unit, as a person writes it: thousands grouped, no exponent."""
+    a = abs(value)
+    return f"{value:,.0f}" if a >= 1000 else f"{value:,.2f}" if a >= 1 else f"{value:.3g}"
+
+
+def lift_report(result) -> Report:
+    """Report of a :class:`~socialroi.valuation.incrementality.LiftResult`."""
+    f = result.figures
+    method = "synthetic control" if result.method == "synthetic_control" else "structural time-series model"
+    facts = [("Method", f"{method}; launch {result.launch}; {f['pre_periods']} periods before, "
+                        f"{f['post_periods']} after")]
+    if "mean_lower" in f:
+        facts.append(("Mean effect per period", f"{_num(f['mean_effect'])} (95% interval {_num(f['mean_lower'])} to "
+                                                f"{_num(f['mean_upper'])})"))
+    else:
+        facts.append(("Mean effect per period", f"{_num(f['mean_effect'])}"))
+    cum = f"{_num(f['cumulative_effect'])}"
+    if "cumulative_lower" in f:
+        cum += f" (95% interval {_num(f['cumulative_lower'])} to {_num(f['cumulative_upper'])})"
+    facts.append(("Cumulative effect", cum))
+    if "relative_effect" in f:
+        facts.append(("Relative effect", percent(100 * f["relative_effect"])))
+    if "p_value" in f:
+        what = ("in-space placebo rank of the post/pre RMSPE ratio" if result.method == "synthetic_control"
+                else "two-sided tail probability of the cumulative effect")
+        facts.append(("p-value", f"{f['p_value']:.3f} ({what})"))
+    if "pre_rmspe" in f:
+        facts.append(("Pre-launch fit", f"RMSPE {_num(f['pre_rmspe'])}; post/pre RMSPE ratio {f['rmspe_ratio']:,.2f}"))
+    if "pre_r2" in f:
+        facts.append(("Pre-launch fit", f"one-step R-squared {f['pre_r2']:.3f}"))
+    e = result.estimate
+    if e is not None:
+        lo, hi = e.interval
+        facts.append(("Value", f"{money(e.point, e.currency)} (95% interval {lo:,.2f} to {hi:,.2f}; evidence "
+                               f"{e.evidence.replace('_', ' ')})"))
+    tables = []
+    if result.weights is not None:
+        tables.append(("Donor weights", result.weights))
+    if result.placebos is not None:
+        tables.append(("In-space placebos (largest post/pre RMSPE ratio first)", result.placebos.head(20)))
+    tables.append(("Actual and counterfactual by period", result.series))
+    return Report(title=f"What the launch added: {result.outcome}", facts=facts, tables=tables,
+                  warnings=list(result.warnings), data=result.to_dict(), csv=result.series)
+
+
 def leads_report(rep) -> Report:
     """Report of a :class:`~socialroi.valuation.leads.LeadReport`."""
     b = rep.bands
