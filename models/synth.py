@@ -246,12 +246,18 @@ def in_space_placebos(panel: Any, fit: SynthFit, *, unit: str, time: str, outcom
     """Refit with each donor as the treated unit (the other donors as its pool, the treated unit left out; the
     outcome-path specification) and rank the treated unit's post/pre RMSPE ratio among all: the permutation
     p-value is (number of units with a ratio at least the treated one's) / (number of units)."""
+    wide = _wide(panel, unit, time, outcome)
+    y = wide[list(fit.donors)].to_numpy(dtype=float)  # the panel pivoted once for every placebo
+    pre = wide.index.to_numpy() < launch
     ratios, gaps = {}, {}
-    for d in fit.donors:
-        placebo = synthetic_control(panel, unit=unit, time=time, outcome=outcome, treated=d, launch=launch,
-                                    donors=[u for u in fit.donors if u != d])
-        ratios[d] = placebo.rmspe_ratio
-        gaps[d] = placebo.gap
+    for j, d in enumerate(fit.donors):
+        others = np.delete(y, j, axis=1)
+        w = simplex_weights(y[pre, j], others[pre])
+        gap = y[:, j] - others @ w
+        pre_rmspe = float(np.sqrt(np.mean(gap[pre] ** 2)))
+        post_rmspe = float(np.sqrt(np.mean(gap[~pre] ** 2)))
+        ratios[d] = post_rmspe / pre_rmspe if pre_rmspe > 0 else float("inf")
+        gaps[d] = gap
     all_ratios = np.array([fit.rmspe_ratio, *ratios.values()])
     p = float(np.mean(all_ratios >= fit.rmspe_ratio - 1e-12))
     return Placebos(ratios, fit.rmspe_ratio, p, gaps)
