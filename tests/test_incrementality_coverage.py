@@ -20,16 +20,18 @@ def _coverage(reps, **kw):
     hits, widths = 0, []
     for seed in range(reps):
         s = planted_series(seed=seed, **kw)
-        r = structural_counterfactual(s["y"], s["controls"], s["pre"], draws=400, seed=seed)
+        r = structural_counterfactual(s["y"], s["controls"], s["pre"], draws=300, seed=seed)
         hits += r.mean_lower <= s["effect"] <= r.mean_upper
         widths.append(r.mean_upper - r.mean_lower)
     return hits / reps, float(np.mean(widths))
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("effect, noise", [(0.0, 1.0), (2.0, 1.0), (2.0, 3.0)])
+# the effect is added after the launch and does not enter the fit, so coverage does not depend on its size (0 and 2
+# give the same figure on the same seeds); the noise level does
+@pytest.mark.parametrize("effect, noise", [(0.0, 1.0), (2.0, 3.0)])
 def test_structural_intervals_cover_planted_effects(effect, noise):
-    reps = 120
+    reps = 100
     cover, _ = _coverage(reps, effect=effect, noise=noise)
     assert cover >= 0.95 - 3 * math.sqrt(0.95 * 0.05 / reps), (effect, noise, cover)
 
@@ -38,7 +40,7 @@ def test_structural_intervals_cover_planted_effects(effect, noise):
 def test_structural_intervals_under_autocorrelated_noise_are_reported_not_hidden():
     """AR(1) noise (rho 0.6) the model does not have: the local level absorbs much of it; the coverage is
     measured and must stay within 10 points of nominal (the figure is in the closing note)."""
-    cover, _ = _coverage(120, effect=2.0, noise=1.0, rho=0.6)
+    cover, _ = _coverage(100, effect=2.0, noise=1.0, rho=0.6)
     assert cover >= 0.85, cover
 
 
