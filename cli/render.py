@@ -421,6 +421,14 @@ def lift_report(result) -> Report:
         tables.append(("Donor weights", result.weights))
     if result.placebos is not None:
         tables.append(("In-space placebos (largest post/pre RMSPE ratio first)", result.placebos.head(20)))
+    if "in_time_placebo" in f:
+        p = f["in_time_placebo"]
+        facts.append(("In-time placebo", f"fake launch {p['launch']}: mean gap {_num(p['mean_gap'])}, post/pre RMSPE "
+                                         f"ratio {p['rmspe_ratio']:,.2f} (a credible design shows little)"))
+    if result.leave_one_out is not None and len(result.leave_one_out):
+        lo, hi = f["leave_one_out_range"]
+        facts.append(("Leave one donor out", f"mean effect from {_num(lo)} to {_num(hi)}"))
+        tables.append(("Leave one donor out", result.leave_one_out))
     tables.append(("Actual and counterfactual by period", result.series))
     return Report(title=f"What the launch added: {result.outcome}", facts=facts, tables=tables,
                   warnings=list(result.warnings), data=result.to_dict(), csv=result.series)

@@ -261,3 +261,20 @@ def in_space_placebos(panel: Any, fit: SynthFit, *, unit: str, time: str, outcom
     all_ratios = np.array([fit.rmspe_ratio, *ratios.values()])
     p = float(np.mean(all_ratios >= fit.rmspe_ratio - 1e-12))
     return Placebos(ratios, fit.rmspe_ratio, p, gaps)
+
+
+def in_time_placebo(panel: Any, fit: SynthFit, *, unit: str, time: str, outcome: str, launch: Any,
+                    placebo_launch: Any) -> SynthFit:
+    """The same fit (outcome path, same donors) on the periods before the real launch only, with a fake launch at
+    ``placebo_launch``: a credible design shows no gap after a launch that did not happen."""
+    before = panel[panel[time] < launch]
+    return synthetic_control(before, unit=unit, time=time, outcome=outcome, treated=fit.treated,
+                             launch=placebo_launch, donors=list(fit.donors))
+
+
+def leave_one_out(panel: Any, fit: SynthFit, *, unit: str, time: str, outcome: str,
+                  launch: Any) -> dict[str, SynthFit]:
+    """The fit again without each donor that has weight (outcome path): an effect that rests on one donor
+    changes a lot when that donor is left out."""
+    return {d: synthetic_control(panel, unit=unit, time=time, outcome=outcome, treated=fit.treated, launch=launch,
+                                 donors=[x for x in fit.donors if x != d]) for d in fit.weight_table()}

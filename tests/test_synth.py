@@ -108,3 +108,25 @@ def test_in_space_placebos_rank_germany_first(germany):
     assert len(plac.ratios) == 16
     # West Germany's post/pre RMSPE ratio is the largest of the 17 (ADH 2015, figure 4): p = 1/17
     assert plac.p_value == pytest.approx(1 / 17)
+
+
+def test_in_time_placebo_and_leave_one_out_on_a_planted_panel():
+    from socialroi.datasets.incrementality import planted_panel
+    from socialroi.models.synth import in_time_placebo, leave_one_out
+
+    panel = planted_panel(seed=2, periods=60, launch=40, donors=19, effect=5.0)
+    fit = synthetic_control(panel, unit="unit", time="period", outcome="y", treated="treated", launch=40)
+    fake = in_time_placebo(panel, fit, unit="unit", time="period", outcome="y", launch=40, placebo_launch=25)
+    assert fake.times.max() == 39 and abs(fake.mean_effect) < 1.5 < 5.0 - 1.5 < fit.mean_effect
+    loo = leave_one_out(panel, fit, unit="unit", time="period", outcome="y", launch=40)
+    assert set(loo) == set(fit.weight_table())
+    assert all(len(f.donors) == 18 and f.mean_effect > 3 for f in loo.values())
+
+
+def test_leave_one_out_keeps_west_germanys_effect_negative(germany):
+    from socialroi.models.synth import leave_one_out
+
+    fit = synthetic_control(germany, unit="country", time="year", outcome="gdp", treated=GERMANY, launch=1990)
+    effects = [f.mean_effect for f in leave_one_out(germany, fit, unit="country", time="year", outcome="gdp",
+                                                     launch=1990).values()]
+    assert len(effects) == 7 and max(effects) < -1000  # no single donor carries the result (ADH 2015, fig. 5)

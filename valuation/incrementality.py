@@ -46,6 +46,7 @@ class LiftResult(Printable):
     figures: dict[str, Any]
     estimate: ValueEstimate | None
     warnings: tuple[str, ...]
+    leave_one_out: Any = None  # DataFrame: each weighted donor left out in turn (synthetic control) or None
 
     def to_frame(self):
         return self.series.copy()
@@ -57,6 +58,7 @@ class LiftResult(Printable):
                 "figures": plain(self.figures), "series": records(self.series),
                 "weights": None if self.weights is None else records(self.weights),
                 "placebos": None if self.placebos is None else records(self.placebos),
+                "leave_one_out": None if self.leave_one_out is None else records(self.leave_one_out),
                 "estimate": None if self.estimate is None else self.estimate.to_dict(),
                 "warnings": list(self.warnings)}
 
@@ -142,7 +144,7 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
                n_draws, level) -> LiftResult:
     import pandas as pd
 
-    from socialroi.models.synth import in_space_placebos, synthetic_control
+    from socialroi.models.synth import in_space_placebos, in_time_placebo, leave_one_out, synthetic_control
 
     frame[unit] = frame[unit].astype(str)
     if treated not in set(frame[unit]):
@@ -164,7 +166,20 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
                                "pre_periods": int(fit.pre.sum()), "donors": len(fit.donors)}
     plac_frame = None
     null_cum: np.ndarray | None = None
+    robustness = None
     if placebos:
+        times = fit.times
+        fake = times[int(fit.pre.sum()) // 2]  # halfway through the pre-period
+        if fit.pre.sum() >= 6:
+            it = in_time_placebo(frame, fit, unit=unit, time=time, outcome=outcome, launch=start,
+                                 placebo_launch=fake)
+            figures["in_time_placebo"] = {"launch": _period_text(np.array([fake]))[0], "mean_gap": it.mean_effect,
+                                          "rmspe_ratio": it.rmspe_ratio}
+        loo = leave_one_out(frame, fit, unit=unit, time=time, outcome=outcome, launch=start)
+        robustness = pd.DataFrame([{"left_out": d, "mean_effect": f.mean_effect, "pre_rmspe": f.pre_rmspe}
+                                   for d, f in loo.items()])
+        figures["leave_one_out_range"] = ([float(robustness["mean_effect"].min()),
+                                           float(robustness["mean_effect"].max())] if len(robustness) else None)
         pl = in_space_placebos(frame, fit, unit=unit, time=time, outcome=outcome, launch=start)
         figures["p_value"] = pl.p_value
         rows = []
@@ -204,7 +219,7 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
             assumptions={"value_per_unit": value_per_unit, "launch": str(launch)},
             diagnostics={k: v for k, v in figures.items()}, warnings=tuple(warnings), evidence="quasi_experiment")
     return LiftResult(name, "synthetic_control", outcome, str(launch), series, weights, plac_frame, figures,
-                      estimate, tuple(warnings))
+                      estimate, tuple(warnings), robustness)
 
 
 def _structural(frame, file, *, outcome, launch, time, controls, value_per_unit, trend, seasonal, name, currency,
@@ -252,7 +267,7 @@ def _structural(frame, file, *, outcome, launch, time, controls, value_per_unit,
             assumptions={"value_per_unit": value_per_unit, "launch": str(launch)},
             diagnostics={k: v for k, v in figures.items()}, warnings=tuple(warnings), evidence="quasi_experiment")
     return LiftResult(name, "structural", outcome, str(launch), series, None, None, figures, estimate,
-                      tuple(warnings))
+                      tuple(warnings), None)
 
 
 def _period_text(times: np.ndarray) -> list[str]:
