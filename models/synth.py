@@ -234,12 +234,16 @@ def _span(periods: Sequence[Any]) -> str:
 
 @dataclass(frozen=True)
 class Placebos:
-    """In-space placebo inference: each donor treated in the treated unit's place."""
+    """In-space placebo inference: each donor treated in the treated unit's place (``fits``, by donor)."""
 
-    ratios: dict[str, float]
+    fits: dict[str, SynthFit]
     treated_ratio: float
     p_value: float
-    gaps: dict[str, np.ndarray]
+
+    @property
+    def ratios(self) -> dict[str, float]:
+        """Each placebo's post/pre RMSPE ratio, by donor."""
+        return {d: f.rmspe_ratio for d, f in self.fits.items()}
 
 
 def in_space_placebos(panel: Any, fit: SynthFit, *, unit: str, time: str, outcome: str, launch: Any) -> Placebos:
@@ -249,18 +253,14 @@ def in_space_placebos(panel: Any, fit: SynthFit, *, unit: str, time: str, outcom
     wide = _wide(panel, unit, time, outcome)
     y = wide[list(fit.donors)].to_numpy(dtype=float)  # the panel pivoted once for every placebo
     pre = wide.index.to_numpy() < launch
-    ratios, gaps = {}, {}
+    fits = {}
     for j, d in enumerate(fit.donors):
         others = np.delete(y, j, axis=1)
         w = simplex_weights(y[pre, j], others[pre])
-        gap = y[:, j] - others @ w
-        pre_rmspe = float(np.sqrt(np.mean(gap[pre] ** 2)))
-        post_rmspe = float(np.sqrt(np.mean(gap[~pre] ** 2)))
-        ratios[d] = post_rmspe / pre_rmspe if pre_rmspe > 0 else float("inf")
-        gaps[d] = gap
-    all_ratios = np.array([fit.rmspe_ratio, *ratios.values()])
+        fits[d] = SynthFit(d, tuple(x for x in fit.donors if x != d), w, None, fit.times, y[:, j], others @ w, pre)
+    all_ratios = np.array([fit.rmspe_ratio, *(f.rmspe_ratio for f in fits.values())])
     p = float(np.mean(all_ratios >= fit.rmspe_ratio - 1e-12))
-    return Placebos(ratios, fit.rmspe_ratio, p, gaps)
+    return Placebos(fits, fit.rmspe_ratio, p)
 
 
 def in_time_placebo(panel: Any, fit: SynthFit, *, unit: str, time: str, outcome: str, launch: Any,

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, credit, markov_credit
+from socialroi.models.attribution import HEURISTICS, MODELS, Journeys, assists, bootstrap_credit, credit, markov_credit
 from socialroi.models.text import Count, Text, Word
 from socialroi.valuation.dates import parse_dates
 from socialroi.valuation.errors import InputError
@@ -277,10 +277,7 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
     by_model = {m: float(table.loc[is_social, m].sum()) for m in models}
     intervals: dict[str, list[float]] = {}
     if options.bootstrap > 0:
-        from socialroi.models.attribution import bootstrap_credit
-
-        reps = bootstrap_credit(j, models, is_social, options.bootstrap, rng_for(seed, "attribution_bootstrap"),
-                                half_life=kw["half_life"], first=kw["first"], last=kw["last"], order=kw["order"])
+        reps = bootstrap_credit(j, models, is_social, options.bootstrap, rng_for(seed, "attribution_bootstrap"), **kw)
         tail = (1 - level) / 2
         intervals = {m: [float(x) for x in np.quantile(r, [tail, 1 - tail])] for m, r in reps.items()}
         draws = reps[options.model][rng_for(seed, "direct_revenue").integers(0, options.bootstrap, n)]

@@ -389,7 +389,6 @@ def _lift_tests(run, f) -> Section:
 def _attribution(run, f) -> Section:
     from socialroi.valuation.attribution import model_words as model_label
 
-
     att = run.attribution
     by_model = att.estimate.diagnostics["social_credit_by_model"]
     intervals = att.estimate.diagnostics.get("social_credit_interval_by_model") or {}
@@ -590,10 +589,11 @@ def run_document(run, f, *, full: bool = True) -> Document:
     if full:
         sections.append(_methodology(run, f))
     draws = f.t("{n} draws").format(n=f.count(run.roi.costs.n_draws))
+    labels = {c.component: c.label for c in run.roi.components}
     subtitle = Local(" · ".join(x for x in (p.period, p.currency, draws) if x))
     return Document(f.t("Social ROI: {name}").format(name=p.name), subtitle,
                     tuple(_localized(s, f) for s in sections),
-                    tuple(warning_line(w, run, f) for w in run.run_warnings))
+                    tuple(warning_line(w, labels, f) for w in run.run_warnings))
 
 
 # what the analyses that are not one value component are called where a warning names its source
@@ -602,10 +602,9 @@ _SOURCES = {"segments": "Segment lifts (effect on the engaged)", "support": "Sup
             "leads": "Lead score bands", "funnel": "Funnel", "costs": "Costs"}
 
 
-def warning_line(w, run, f) -> Local:
-    """A run warning for a reader: its source by the name the report uses (a component's label, an analysis's
-    section title) and the sentence in the report's language."""
-    labels = {c.component: c.label for c in run.roi.components}
+def warning_line(w, labels: Mapping[str, str], f) -> Local:
+    """A run warning for a reader: its source by the name the report uses (a component's label from ``labels``,
+    component name -> label; an analysis's section title) and the sentence in the report's language."""
     if w.component in labels:
         source = str(component_label(labels[w.component], f))
     elif w.component and w.component != "overlaps":  # an overlap's sentence names both components itself

@@ -126,11 +126,11 @@ def lift(path: Any, *, outcome: str, launch: Any, time: str, unit: str | None = 
     ``value_per_unit`` (``currency`` per outcome unit) turns the cumulative effect into a value estimate
     (component ``incrementality_<name>``, soft, evidence ``quasi_experiment``).
     """
-    frame = read_panel(path, time=time, outcome=outcome, unit=unit, controls=controls)
-    file = frame.attrs["file"]
-    if (unit is None) != (treated is None):
+    if (unit is None) != (treated is None):  # a usage error: refused before the file is read
         raise InputError("give both --unit and --treated (synthetic control over a panel), or neither (one series "
                          "with --controls)")
+    frame = read_panel(path, time=time, outcome=outcome, unit=unit, controls=controls)
+    file = frame.attrs["file"]
     if unit is not None:
         return _synthetic(frame, file, outcome=outcome, launch=launch, time=time, unit=unit, treated=str(treated),
                           value_per_unit=value_per_unit, placebos=placebos, name=name, currency=currency, seed=seed,
@@ -184,13 +184,11 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
         figures["p_value"] = pl.p_value
         rows = []
         kept = []
-        for d, ratio in pl.ratios.items():
-            gap = pl.gaps[d]
-            pre_rmspe = float(np.sqrt(np.mean(gap[fit.pre] ** 2)))
-            rows.append({"unit": d, "rmspe_ratio": ratio, "pre_rmspe": pre_rmspe,
-                         "cumulative_gap": float(np.sum(gap[post]))})
-            if pre_rmspe <= 5 * fit.pre_rmspe:
-                kept.append(float(np.sum(gap[post])))
+        for d, placebo in pl.fits.items():
+            rows.append({"unit": d, "rmspe_ratio": placebo.rmspe_ratio, "pre_rmspe": placebo.pre_rmspe,
+                         "cumulative_gap": placebo.cumulative_effect})
+            if placebo.pre_rmspe <= 5 * fit.pre_rmspe:
+                kept.append(placebo.cumulative_effect)
         plac_frame = pd.DataFrame(rows).sort_values("rmspe_ratio", ascending=False, ignore_index=True)
         null_cum = np.array(kept)
         if len(kept) < 5:

@@ -212,7 +212,7 @@ class ProjectRun(Printable):
         from socialroi.valuation.finance import roi_percent
         from socialroi.valuation.scenarios import HARD_EVIDENCE
 
-        value = sum(c.point for c in self.roi.components if c.evidence in HARD_EVIDENCE)
+        value = sum(g["value"] for g in self.roi.value_by_evidence() if g["grade"] in HARD_EVIDENCE)
         return float(roi_percent(value, self.roi.total_cost))
 
     @cached_property

@@ -390,6 +390,8 @@ def _confounding_chart(wb, run) -> None:
     over the whole curve (the report's chart)."""
     from openpyxl.chart import Reference, ScatterChart, Series
 
+    from socialroi.valuation.charts import COLOURS
+
     conf = run.confounding
     if not conf.rows:
         return
@@ -406,11 +408,11 @@ def _confounding_chart(wb, run) -> None:
     chart.x_axis.title, chart.y_axis.title = "confounding strength (risk ratio)", "ROI"
     chart.y_axis.number_format = "0%"
     x = Reference(ws, min_col=1, min_row=2, max_row=ws.max_row)
-    for col, colour in ((2, "2B6CB0"), (3, "38A169")):  # the report's colours: blended blue, conservative green
+    for col, colour in ((2, COLOURS["hard"]), (3, COLOURS["soft"])):  # as the report's chart draws them
         series = Series(Reference(ws, min_col=col, min_row=1, max_row=ws.max_row), x, title_from_data=True)
         series.marker.symbol = "none"
         series.smooth = False
-        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.solidFill = colour.lstrip("#").upper()
         series.graphicalProperties.line.width = 28575  # 2.25 pt
         chart.series.append(series)
     chart.x_axis.scaling.min, chart.x_axis.scaling.max = 1.0, float(conf.curve[-1]["rr"])
