@@ -423,6 +423,49 @@ def lift(
     _emit(lift_report(result), fmt, output)
 
 
+@app.command("lift plan")
+def lift_plan(
+    data: Annotated[Path, typer.Argument(metavar="DATA", help="The history before the planned launch: a panel (one "
+                                         "row per unit and period) or one row per period with control series.")],
+    outcome: Annotated[str, typer.Option(help="Outcome column.")],
+    launch: Annotated[str, typer.Option(help="Planned first period of the launch: a number or YYYY-MM-DD, as the "
+                                        "time column writes it; rows from it on are ignored.")],
+    duration: Annotated[int, typer.Option(help="Planned length of the launch, in periods.", min=1)],
+    time: Annotated[str, typer.Option(help="Time column.")] = "period",
+    unit: Annotated[Optional[str], typer.Option(help="Unit column of a panel (synthetic control).")] = None,
+    treated: Annotated[Optional[str], typer.Option(help="The unit the launch will reach (synthetic control).")]
+    = None,
+    controls: Annotated[Optional[str], typer.Option(help="Control-series columns, comma-separated (structural "
+                                                    "model).")] = None,
+    power: Annotated[float, typer.Option(help="Power the minimum detectable effect is computed for.", min=0.05,
+                                         max=0.99)] = 0.8,
+    placebo_launches: Annotated[int, typer.Option(help="Fake launches to rehearse the analysis on (at most).",
+                                                  min=3, max=200)] = 10,
+    trend: Annotated[bool, typer.Option(help="Local linear trend instead of a local level (structural).")] = False,
+    seasonal: Annotated[Optional[int], typer.Option(help="Season length in periods (structural).", min=2)] = None,
+    value_per_unit: Annotated[Optional[float], typer.Option(help="Money per outcome unit: the MDE in money.",
+                                                            min=0)] = None,
+    currency: Annotated[str, typer.Option(help="Currency of --value-per-unit.")] = "USD",
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    seed: SeedOpt = None,
+) -> None:
+    """Before a launch: the minimum detectable effect and the power of the planned design, by placebo launches in
+    the history (socialroi lift plan DATA ...)."""
+    _format(fmt, output)
+    from socialroi.cli.output import check_output
+    from socialroi.cli.render import plan_report
+    from socialroi.valuation.incrementality import plan
+    from socialroi.valuation.tables import currency_code
+
+    check_output(output, [data])
+    names = [c.strip() for c in controls.split(",") if c.strip()] if controls else []
+    result = plan(data, outcome=outcome, launch=launch, duration=duration, time=time, unit=unit, treated=treated,
+                  controls=names, power=power, placebo_launches=placebo_launches, value_per_unit=value_per_unit,
+                  trend=trend, seasonal=seasonal, currency=currency_code(currency), seed=seed or 0)
+    _emit(plan_report(result), fmt, output)
+
+
 @app.command()
 def leads(
     leads_file: Annotated[Path, typer.Argument(metavar="LEADS", help="One row per lead: score, channel, created, "
@@ -623,8 +666,11 @@ def demo(
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: runs the app and turns errors into exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:2] == ["lift", "plan"]:  # "lift plan" is a command of its own (its own options and help)
+        args = ["lift plan", *args[2:]]
     try:
-        code = app(args=argv, prog_name="socialroi", standalone_mode=False)
+        code = app(args=args, prog_name="socialroi", standalone_mode=False)
     except InputError as exc:
         print(f"socialroi: error: {exc}", file=sys.stderr)
         code = 2

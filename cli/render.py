@@ -434,6 +434,26 @@ def lift_report(result) -> Report:
                   warnings=list(result.warnings), data=result.to_dict(), csv=result.series)
 
 
+def plan_report(plan) -> Report:
+    """Report of a :class:`~socialroi.valuation.incrementality.LaunchPlan`."""
+    f = plan.figures
+    method = "synthetic control" if plan.method == "synthetic_control" else "structural time-series model"
+    facts = [("Design", f"{method}; launch {plan.launch} for {plan.duration} periods; {f['history_periods']} "
+                        f"periods of history"),
+             ("Minimum detectable effect", f"{_num(f['mde'])} per period ({percent(100 * f['mde_relative'])} of the "
+                                           f"baseline {_num(f['baseline'])}), {_num(f['mde_cumulative'])} over the "
+                                           f"launch, at {plan.power_target:.0%} power")]
+    if "mde_value" in f:
+        facts.append(("Minimum detectable value", money(f["mde_value"], plan.currency or "")))
+    facts.append(("Placebo launches", f"{f['placebo_launches']} fake launches in the history; an effect was declared "
+                                      f"at {percent(100 * f['false_positive_rate'])} of them, where there was none"))
+    return Report(title=f"Power of a planned launch: {plan.outcome}", facts=facts,
+                  tables=[("Power by effect size (effect added to every period of the launch)", plan.power),
+                          ("Placebo launches (estimate: the effect shown where there was none; threshold: the "
+                           "smallest effect per period it would detect)", plan.launches)],
+                  warnings=list(plan.warnings), data=plan.to_dict(), csv=plan.power)
+
+
 def leads_report(rep) -> Report:
     """Report of a :class:`~socialroi.valuation.leads.LeadReport`."""
     b = rep.bands

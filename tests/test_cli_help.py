@@ -13,7 +13,7 @@ COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands
 
 
 def test_commands_are_the_expected_set():
-    assert COMMANDS == ["attribution", "demo", "funnel", "init", "leads", "lift", "report", "roi", "schema",
+    assert COMMANDS == ["attribution", "demo", "funnel", "init", "leads", "lift", "lift plan", "report", "roi", "schema",
                         "segments", "selling", "simulate", "support", "traffic"]
 
 

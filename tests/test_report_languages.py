@@ -125,8 +125,9 @@ ASSUMPTION_KEYS = ("annual_value", "basis", "brand_regex", "brand_terms", "contr
 
 
 def _template_literals():
-    """Every fixed text socialroi builds a sentence from (the first argument of Text, Word and Label calls in the
-    package's source), found by reading the source, so a new sentence without translations fails here."""
+    """Every fixed text socialroi builds a sentence from (the first argument of Text, Word and Label calls and of the
+    report's ``f.t`` lookups in the package's source), found by reading the source, so a new sentence without
+    translations fails here, whether or not a test project renders it."""
     import ast
     from pathlib import Path
 
@@ -144,7 +145,10 @@ def _template_literals():
 
     for path in [*Path(valuation.__file__).parent.glob("*.py"), *Path(models.__file__).parent.glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Text", "Word", "Label") and node.args:
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            # Text("..."), Word("..."), Label("...") and the report's f.t("...") lookups
+            if getattr(node.func, "id", "") in ("Text", "Word", "Label") or getattr(node.func, "attr", "") == "t":
                 found.update(c for c in constants(node.args[0]) if c)
     return found
 

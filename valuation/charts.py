@@ -132,16 +132,18 @@ def forest(title: str, rows: Sequence[tuple[str, float, float, float]], fmt: Cal
 
 
 def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], str], kind: str = "neutral",
-         solid: Sequence[bool] | None = None, t: Callable[[str], str] = _same) -> str:
+         solid: Sequence[bool] | None = None, t: Callable[[str], str] = _same,
+         hollow_note: str | None = "not significant") -> str:
     """Horizontal bars from zero, one per (label, value), the value written beside each.
 
-    A negative value is drawn in the negative colour; ``solid[i]`` false draws bar ``i`` hollow (its interval
-    spans zero)."""
+    A negative value is drawn in the negative colour; ``solid[i]`` false draws bar ``i`` hollow (by default: its
+    interval spans zero, written beside it as ``hollow_note``; None for hollow bars that mean something else, which
+    the chart's subtitle then says)."""
     if not rows:
         return _svg(title, 30, ['<text x="10" y="20" font-size="12">{escape(t("no data"))}</text>'], "bars")
     lo = min(0.0, *(v for _, v in rows))
     hi = max(0.0, *(v for _, v in rows))
-    left, right = 230, WIDTH - (230 if solid is not None and not all(solid) else 110)
+    left, right = 230, WIDTH - (230 if solid is not None and not all(solid) and hollow_note else 110)
     x = _scale(lo, hi, left, right)
     row = 26
     height = 30 + row * len(rows)
@@ -156,7 +158,7 @@ def bars(title: str, rows: Sequence[tuple[str, float]], fmt: Callable[[float], s
         body.append(f'<text class="label" x="{left - 8}" y="{y + 14}" text-anchor="end" font-size="12">'
                     f'{escape(_short(label))}</text>')
         body.append(f'<text class="value" x="{x1 + 6:.1f}" y="{y + 14}" font-size="12">{escape(fmt(v))}'
-                    f'{"" if filled else " (" + escape(t("not significant")) + ")"}</text>')
+                    f'{"" if filled or not hollow_note else " (" + escape(t(hollow_note)) + ")"}</text>')
     return _svg(title, height, body, "bars")
 
 
@@ -228,20 +230,26 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
 
 def line_chart(title: str, series: Sequence[tuple[str, Sequence[tuple[float, float]], str]],
                fmt_x: Callable[[float], str], fmt_y: Callable[[float], str],
-               marks: Sequence[tuple[float, str]] = (), t: Callable[[str], str] = _same, x_title: str = "") -> str:
+               marks: Sequence[tuple[float, str]] = (), t: Callable[[str], str] = _same, x_title: str = "",
+               bands: Sequence[tuple[Sequence[tuple[float, float, float]], str]] = (),
+               include_zero: bool = True) -> str:
     """Lines of y against x with labelled axes, a zero line, and vertical marks.
 
     ``series`` are (name, [(x, y), ...], colour key of :data:`COLOURS`); each line's name is written at its right
     end. ``marks`` are (x, label) drawn as dashed verticals (e.g. where a line crosses zero), their labels on
-    rows of their own so they never overlap."""
+    rows of their own so they never overlap. ``bands`` are ([(x, low, high), ...], colour key): shaded intervals
+    under the lines. ``include_zero`` keeps 0 on the y axis (off for levels far from zero, such as weekly orders,
+    where the zero line is drawn only if it falls in range)."""
+    band_pts = [p for band, _ in bands for p in band if math.isfinite(p[1]) and math.isfinite(p[2])]
     xs = [p[0] for _, pts, _ in series for p in pts]
-    ys = [p[1] for _, pts, _ in series for p in pts if math.isfinite(p[1])]
+    ys = [p[1] for _, pts, _ in series for p in pts if math.isfinite(p[1])] + \
+         [v for p in band_pts for v in p[1:]]
     if not xs or not ys:
         return _svg(title, 30, [f'<text x="10" y="20" font-size="12">{escape(t("no data"))}</text>'], "lines")
     live = [(mx, label) for mx, label in marks if math.isfinite(mx) and min(xs) <= mx <= max(xs)]
     left, right, top, bottom = 70, WIDTH - 170, 20 + 16 * len(live), 250 + 16 * len(live)
     x = _scale(min(xs), max(xs), left, right)
-    ticks = nice_ticks(min(0.0, *ys), max(0.0, *ys))
+    ticks = nice_ticks(min(0.0, *ys), max(0.0, *ys)) if include_zero else nice_ticks(min(ys), max(ys))
     y = _scale(ticks[0], ticks[-1], bottom, top)
     body = _axis(x, min(xs), max(xs), bottom + 6, fmt_x)
     if x_title:
@@ -251,8 +259,16 @@ def line_chart(title: str, series: Sequence[tuple[str, Sequence[tuple[float, flo
         body.append(f'<line x1="{left - 4}" y1="{y(v):.1f}" x2="{right}" y2="{y(v):.1f}" stroke="#edf2f7"/>')
         body.append(f'<text class="tick" x="{left - 8}" y="{y(v) + 4:.1f}" font-size="10" text-anchor="end">'
                     f'{escape(fmt_y(v))}</text>')
-    body.append(f'<line class="zero" x1="{left}" y1="{y(0):.1f}" x2="{right}" y2="{y(0):.1f}" stroke="#c53030" '
-                'stroke-width="1.5"/>')
+    if ticks[0] <= 0 <= ticks[-1]:
+        body.append(f'<line class="zero" x1="{left}" y1="{y(0):.1f}" x2="{right}" y2="{y(0):.1f}" stroke="#c53030" '
+                    'stroke-width="1.5"/>')
+    for band, colour in bands:
+        live_pts = [p for p in band if math.isfinite(p[1]) and math.isfinite(p[2])]
+        if live_pts:
+            outline = [f"{x(a):.1f},{y(hi):.1f}" for a, _, hi in live_pts] + \
+                      [f"{x(a):.1f},{y(lo):.1f}" for a, lo, _ in reversed(live_pts)]
+            body.append(f'<polygon class="band" points="{" ".join(outline)}" fill="{COLOURS[colour]}" '
+                        'fill-opacity="0.18" stroke="none"/>')
     for i, (mx, label) in enumerate(sorted(live)):
         row = 14 + 16 * i
         anchor, shift = ("end", -4) if x(mx) > (left + right) / 2 else ("start", 4)

@@ -386,6 +386,132 @@ def _lift_tests(run, f) -> Section:
                                          "Value lower": "money", "Value upper": "money"}),))
 
 
+def _incrementality(run, f, full: bool) -> Section:
+    """Each campaign: the summary row, the actual vs counterfactual, pointwise and cumulative effect charts, and
+    (synthetic control) the donor weights, the placebo distribution and the robustness checks; the terminal summary
+    (``full`` false) has the summary table and the checks' sentences."""
+    import math
+
+    import pandas as pd
+
+    report = run.incrementality
+    summary = report.to_frame()
+    table = summary[["label", "post_periods", "mean_effect", "cumulative_effect",
+                     "cumulative_lower", "cumulative_upper", "p_value", "value", "value_lower", "value_upper"]].rename(
+        columns={"label": "Campaign", "method": "Method", "launch": "Launch", "post_periods": "Periods after",
+                 "mean_effect": "Mean effect per period", "cumulative_effect": "Cumulative effect",
+                 "cumulative_lower": "Lower", "cumulative_upper": "Upper", "p_value": "p-value", "value": "Value",
+                 "value_lower": "Value lower", "value_upper": "Value upper"})
+    table["Campaign"] = [component_label(x, f) for x in table["Campaign"]]
+    tables = [Table("Campaign incrementality", table, {
+        "Periods after": "count", "Mean effect per period": "number", "Cumulative effect": "number",
+        "Lower": "number", "Upper": "number", "p-value": "p", "Value": "money", "Value lower": "money",
+        "Value upper": "money"})]
+    charts: list[Chart] = []
+    paragraphs: list[str] = []
+    for r in report.lifts:
+        name = component_label(r.estimate.label if r.estimate else r.name, f)
+        s = r.series
+        periods = [str(p) for p in s["period"]]
+        launch_at = float(len(s) - r.figures["post_periods"])  # the post-launch periods end the series
+        xs = range(len(s))
+        marks = [(launch_at, f.t("launch {period}").format(period=periods[int(launch_at)]))]
+        options = {"x_labels": periods, "marks": marks}
+        band = [(i, lo, hi) for i, lo, hi in zip(xs, s["lower"], s["upper"])]
+        banded = any(math.isfinite(v) for v in s["lower"])
+        charts.append(Chart(
+            "lines", f.t("{campaign}: actual and counterfactual").format(campaign=name),
+            [(f.t("actual"), list(zip(xs, s["actual"])), "net"),
+             (f.t("counterfactual"), list(zip(xs, s["counterfactual"])), "soft")], unit="number",
+            options={**options, "include_zero": False, "bands": [(band, "soft")] if banded else []},
+            subtitle=f.t("{outcome} per period; the counterfactual is what the model expects without the launch"
+                         "{band}").format(outcome=r.outcome, band=f.t("; shaded: its 95 % interval") if banded
+                                          else "")))
+        effect_band = [(i, a - hi, a - lo) for i, a, lo, hi in zip(xs, s["actual"], s["lower"], s["upper"])]
+        charts.append(Chart(
+            "lines", f.t("{campaign}: effect per period").format(campaign=name),
+            [(f.t("effect"), list(zip(xs, s["effect"])), "hard")], unit="number",
+            options={**options, "bands": [(effect_band, "hard")] if banded else []},
+            subtitle=f.t("actual minus counterfactual, {outcome} per period; before the launch it shows how "
+                         "closely the model tracks the series").format(outcome=r.outcome)))
+        post = [i for i in xs if i >= launch_at]
+        charts.append(Chart(
+            "lines", f.t("{campaign}: cumulative effect").format(campaign=name),
+            [(f.t("cumulative effect"), [(i, float(s["cumulative"].iloc[i])) for i in post], "soft")], unit="number",
+            options={"x_labels": periods, "bands": [([(i, float(s["cumulative_lower"].iloc[i]),
+                                                        float(s["cumulative_upper"].iloc[i])) for i in post],
+                                                      "soft")] if banded else []},
+            subtitle=f.t("{outcome} added since the launch").format(outcome=r.outcome)))
+        f_ = r.figures
+        if r.weights is not None and len(r.weights):
+            charts.append(Chart("bars", f.t("{campaign}: donor weights").format(campaign=name),
+                                [(str(d), float(w)) for d, w in zip(r.weights["donor"], r.weights["weight"])],
+                                unit="ratio", subtitle=f.t("share of each donor unit in the synthetic control; the "
+                                                           "weights are non-negative and sum to 1")))
+            tables.append(Table(f.t("{campaign}: donor weights").format(campaign=name),
+                                r.weights.rename(columns={"donor": "Donor", "weight": "Weight"}), {"Weight": "ratio"}))
+        if r.placebos is not None and len(r.placebos):
+            treated = (f.t("{unit} (treated)").format(unit=r.figures.get("treated", "")), float(f_["rmspe_ratio"]))
+            rows = [treated, *((str(u), float(v)) for u, v in zip(r.placebos["unit"], r.placebos["rmspe_ratio"]))]
+            rows.sort(key=lambda row: -row[1])
+            charts.append(Chart(
+                "bars", f.t("{campaign}: placebo distribution").format(campaign=name), rows, unit="ratio",
+                options={"solid": [row is treated for row in rows], "hollow_note": None},
+                subtitle=f.t("post/pre-launch RMSPE ratio of the treated unit (solid) and of each donor given the "
+                             "launch in its place (hollow); p = {p}: the treated unit's rank among them").format(
+                    p=f.number(f_["p_value"], 3))))
+            tables.append(Table(f.t("{campaign}: in-space placebos").format(campaign=name), r.placebos.rename(
+                columns={"unit": "Unit", "rmspe_ratio": "Post/pre RMSPE ratio", "pre_rmspe": "Pre-launch RMSPE",
+                         "cumulative_gap": "Cumulative gap"}),
+                {"Post/pre RMSPE ratio": "ratio", "Pre-launch RMSPE": "number", "Cumulative gap": "number"}))
+        if r.leave_one_out is not None and len(r.leave_one_out):
+            tables.append(Table(f.t("{campaign}: leave one donor out").format(campaign=name),
+                                r.leave_one_out.rename(columns={"left_out": "Donor left out",
+                                                                "mean_effect": "Mean effect per period",
+                                                                "pre_rmspe": "Pre-launch RMSPE"}),
+                                {"Mean effect per period": "number", "Pre-launch RMSPE": "number"}))
+        after = s.iloc[int(launch_at):]
+        by_period = pd.DataFrame({"Period": after["period"], "Actual": after["actual"],
+                                  "Counterfactual": after["counterfactual"], "Lower": after["lower"],
+                                  "Upper": after["upper"], "Effect": after["effect"],
+                                  "Cumulative effect": after["cumulative"]})
+        if not banded:  # a synthetic control has no pointwise interval: no empty columns
+            by_period = by_period.drop(columns=["Lower", "Upper"])
+        tables.append(Table(f.t("{campaign}: after the launch").format(campaign=name), by_period,
+                            {c: "number" for c in by_period.columns if c != "Period"}))
+        paragraphs.extend(_incrementality_notes(r, name, f))
+    if not full:
+        tables, charts = tables[:1], []
+    return Section("incrementality", "Campaign incrementality", charts=tuple(charts), tables=tuple(tables),
+                   paragraphs=tuple(paragraphs))
+
+
+def _incrementality_notes(r, name, f) -> list[str]:
+    """The checks a reader needs beside a campaign's figures: the pre-launch fit and the placebo tests."""
+    fig = r.figures
+    out = [f.t("{campaign}: {method}, launch {launch}, {post} periods after it and {pre} before.").format(
+        campaign=name, method=f.t(r.method.replace("_", " ")), launch=r.launch, post=f.count(fig["post_periods"]),
+        pre=f.count(fig["pre_periods"]))]
+    if r.method == "structural":
+        out.append(f.t("{campaign}: before the launch the model explains {r2} of the series' variance (one-step "
+                       "predictions); p = {p} that the post-launch sum is this far from the counterfactual by "
+                       "chance.").format(campaign=name, r2=f.percent(100 * fig["pre_r2"]), p=f.number(fig["p_value"], 3)))
+        return out
+    out.append(f.t("{campaign}: pre-launch RMSPE {pre}, post/pre RMSPE ratio {ratio}, from {n} donors.").format(
+        campaign=name, pre=f.number(fig["pre_rmspe"], 2), ratio=f.number(fig["rmspe_ratio"], 2),
+        n=f.count(fig["donors"])))
+    if "in_time_placebo" in fig:
+        it = fig["in_time_placebo"]
+        out.append(f.t("{campaign}: in-time placebo (a fake launch at {period}) shows a mean gap of {gap} per period "
+                       "and a post/pre RMSPE ratio of {ratio}; a credible design shows little.").format(
+            campaign=name, period=it["launch"], gap=f.number(it["mean_gap"], 2), ratio=f.number(it["rmspe_ratio"], 2)))
+    if fig.get("leave_one_out_range"):
+        lo, hi = fig["leave_one_out_range"]
+        out.append(f.t("{campaign}: leaving out one weighted donor at a time, the mean effect per period ranges from "
+                       "{low} to {high}.").format(campaign=name, low=f.number(lo, 2), high=f.number(hi, 2)))
+    return out
+
+
 def _attribution(run, f) -> Section:
     from socialroi.valuation.attribution import model_words as model_label
 
@@ -552,6 +678,7 @@ def _methodology(run, f) -> Section:
     used = ["roi", *[k for k in ("traffic", "traffic_imputed", "social_reach", "direct_revenue")
                      if any(c.component == k for c in run.roi.components)]]
     used += [k for k, part in (("segment", run.segments), ("support", run.support), ("lift_test", run.lift_tests),
+                               ("incrementality", run.incrementality),
                                ("confounding", run.confounding.rows or run.overlaps or None), ("leads", run.leads),
                                ("funnel", run.funnel), ("simulation", run.simulation)) if part is not None]
     return Section("methodology", "Methodology", paragraphs=tuple(
@@ -576,6 +703,7 @@ def run_document(run, f, *, full: bool = True) -> Document:
     optional: list[tuple[Any, Callable[[], Section], bool]] = [
         (run.traffic, lambda: _traffic(run, f), True), (run.segments, lambda: _segments(run, f, full), False),
         (run.support, lambda: _support(run, f), False), (run.lift_tests, lambda: _lift_tests(run, f), False),
+        (run.incrementality, lambda: _incrementality(run, f, full), False),
         (run.attribution, lambda: _attribution(run, f), False),
         (run.leads, lambda: _leads(run), True), (run.funnel, lambda: _funnel(run, f), True),
         (run.simulation, lambda: _simulation(run, f, full), False),
@@ -599,6 +727,7 @@ def run_document(run, f, *, full: bool = True) -> Document:
 # what the analyses that are not one value component are called where a warning names its source
 _SOURCES = {"segments": "Segment lifts (effect on the engaged)", "support": "Support savings by method",
             "attribution": "Attribution compared across models", "lift_tests": "Randomised lift tests",
+            "incrementality": "Campaign incrementality",
             "leads": "Lead score bands", "funnel": "Funnel", "costs": "Costs"}
 
 

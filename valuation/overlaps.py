@@ -52,6 +52,10 @@ OVERLAPS: tuple[tuple[str, str, str], ...] = (
     ("lift_test_*", "direct_revenue", "revenue credited to social may include the test group's extra purchases"),
     ("lift_test_*", "social_reach", "the test's extra purchases come from exposure that the paid-media equivalent "
                                     "already values"),
+    ("incrementality_*", "direct_revenue", "revenue credited to social may include the campaign's extra sales"),
+    ("incrementality_*", "lift_test_*", "a campaign's effect and a lift test can measure the same extra purchases"),
+    ("incrementality_*", "social_reach", "the campaign's effect comes from exposure that the paid-media equivalent "
+                                         "already values"),
     ("support_deflection", "support_measured_*", "both estimate tickets that were never filed"),
     ("support_measured_counts", "support_measured_series", "both estimate tickets that were never filed"),
 )

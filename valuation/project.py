@@ -176,7 +176,7 @@ def _support(sup: dict[str, Any]) -> dict[str, Any]:
 
 def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[str, dict[str, Any]]:
     """The component sections, paths resolved, each checked by its component's own options."""
-    from socialroi.valuation.schema import SECTION_MODELS
+    from socialroi.valuation.schema import LIST_MODELS, SECTION_MODELS
 
     sections: dict[str, Any] = {}
     for name in SECTION_MODELS:
@@ -198,9 +198,10 @@ def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[st
         sections["segments"]["spec"] = _segment_spec(path, sections["segments"])
     if "support" in sections:
         sections["support"] = _support(sections["support"])
-    if model.lift_tests:
-        sections["lift_tests"] = [paths.table(t.model_dump(), f"lift_tests[{i}]")
-                                  for i, t in enumerate(model.lift_tests, 1)]
+    for name in LIST_MODELS:  # [[lift_tests]], [[incrementality]]
+        if getattr(model, name):
+            sections[name] = [paths.table(t.model_dump(), f"{name}[{i}]")
+                              for i, t in enumerate(getattr(model, name), 1)]
     sections["simulation"] = {
         "assumptions": dict(model.assumptions), "scenarios": dict(model.scenarios),
         "correlations": [c.model_dump() for c in model.correlations],

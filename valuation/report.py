@@ -69,6 +69,15 @@ METHODOLOGY = {
                  "mean outcome of the test group − mean outcome of the control group (intent to treat), with a Welch "
                  "interval for amounts and an Agresti–Caffo interval for conversions; value = effect × units × value "
                  "per unit. A sample-ratio check compares the group sizes with the planned split.",
+    "incrementality": "Campaign incrementality: what a launch added over what would have happened without it. With a "
+                      "panel of units, a synthetic control: non-negative donor weights summing to 1, fitted to the "
+                      "treated unit's pre-launch path; inference by in-space placebos (each donor given the launch; "
+                      "the p-value is the treated unit's rank by post/pre RMSPE ratio), with an in-time placebo and "
+                      "leave-one-donor-out as checks; the value's interval is the cumulative gap minus the placebos' "
+                      "gaps. With one series and control series, a structural time-series model (local level or "
+                      "trend, seasonality, regression on the controls) fitted before the launch; intervals from its "
+                      "forecast paths (simulation smoother) with the variances drawn from their estimated sampling "
+                      "distribution. Value = cumulative effect × value per unit of the outcome.",
     "confounding": "Confounding and overlaps: a confounder tied to engagement and to the outcome by risk ratio RR can "
                    "explain an observational lift's risk ratio r down to r / B, B = RR² / (2 RR − 1); the value left "
                    "is value × (1 − B / r) / (1 − 1 / r), zero at the E-value. The tipping point is the one RR, "
@@ -122,14 +131,20 @@ def _svg_logical(chart, f) -> str:
         return charts.forest(chart.title, chart.data, fmt, f.t)
     if chart.kind == "bars":
         return charts.bars(chart.title, chart.data, fmt, chart.options.get("kind", "neutral"),
-                           chart.options.get("solid"), f.t)
+                           chart.options.get("solid"), f.t, chart.options.get("hollow_note", "not significant"))
     if chart.kind == "histogram":
         return charts.histogram(chart.title, chart.data, fmt, t=f.t)
     if chart.kind == "tornado":
         return charts.tornado_chart(chart.title, chart.data, chart.options["base"], fmt, f.t)
     if chart.kind == "lines":
-        return charts.line_chart(chart.title, chart.data, lambda v: f.number(v, 2), fmt,
-                                 chart.options.get("marks", ()), f.t, chart.options.get("x_title", ""))
+        labels = chart.options.get("x_labels")  # periods drawn at their positions 0, 1, ... and named
+
+        def fmt_x(v: float) -> str:
+            return str(labels[min(len(labels) - 1, max(0, round(v)))]) if labels else f.number(v, 2)
+
+        return charts.line_chart(chart.title, chart.data, fmt_x, fmt, chart.options.get("marks", ()), f.t,
+                                 chart.options.get("x_title", ""), chart.options.get("bands", ()),
+                                 chart.options.get("include_zero", True))
     raise ValueError(f"unknown chart kind {chart.kind!r}")
 
 

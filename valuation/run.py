@@ -133,7 +133,7 @@ class ProjectRun(Printable):
     project : Project
     roi : RoiResult
         The fitted model: hard and blended ROI from the components' points and draws.
-    traffic, segments, support, attribution, lift_tests : result or None
+    traffic, segments, support, attribution, lift_tests, incrementality : result or None
         Each component's full analysis, when the project has it.
     costs : CostLedger
     leads : LeadReport or None
@@ -150,6 +150,7 @@ class ProjectRun(Printable):
     support: Any = None
     attribution: Any = None
     lift_tests: Any = None
+    incrementality: Any = None
     leads: Any = None
     funnel: Any = None
     simulation: Any = None
@@ -223,7 +224,7 @@ class ProjectRun(Printable):
         out = [RunWarning.of("", local(n)) for n in self.project.notices]
         for c in (*self.roi.components, self.roi.costs):
             out += [RunWarning.of(c.component, local(w)) for w in c.warnings]
-        for name in ("segments", "support", "attribution", "lift_tests", "leads", "funnel"):
+        for name in ("segments", "support", "attribution", "leads", "funnel"):
             part = getattr(self, name)
             if part is not None:
                 out += [RunWarning.of(name, local(w)) for w in part.warnings]
@@ -287,7 +288,8 @@ class ProjectRun(Printable):
         if is_example(self):
             out["planted_vs_recovered"] = planted_vs_recovered(self).to_dict(orient="records")
         for name, drop in (("traffic", "estimates"), ("segments", "estimates"), ("attribution", "estimate"),
-                           ("support", None), ("lift_tests", None), ("leads", None), ("funnel", None), ("simulation", None)):
+                           ("support", None), ("lift_tests", None), ("incrementality", None), ("leads", None),
+                           ("funnel", None), ("simulation", None)):
             part = getattr(self, name)
             if part is not None:
                 out[name] = {k: v for k, v in part.to_dict().items() if k != drop}
@@ -370,6 +372,12 @@ def _components(project: Project, seed: int, n: int) -> dict[str, Any]:
 
         out["lift_tests"] = analyse_lift_tests(s["lift_tests"], currency=cur, seed=seed, n_draws=n, level=level)
         estimates.extend(out["lift_tests"].estimates)
+    if "incrementality" in s:
+        from socialroi.valuation.incrementality import analyse_incrementality
+
+        out["incrementality"] = analyse_incrementality(s["incrementality"], currency=cur, seed=seed, n_draws=n,
+                                                       level=level)
+        estimates.extend(out["incrementality"].estimates)
     if "support" in s:
         from socialroi.valuation.support import analyse_support
 

@@ -328,6 +328,40 @@ class LiftTestSection(_Section):
         return self
 
 
+class IncrementalitySection(_Section):
+    """What a campaign added, from time series (synthetic control or structural model), graded quasi_experiment."""
+
+    name: str = _f("Short name, used in component and assumption names (incrementality.NAME.*): letters, digits, _.",
+                   pattern=r"^[A-Za-z][A-Za-z0-9_]*$", example="creator_campaign")
+    label: str | None = _f("Name shown in reports after 'Incrementality: ' (default: the name).", None,
+                           example="Creator campaign")
+    file: Path = _f("One row per period (one series) or per unit and period (a panel, long format).",
+                    example="weekly_signups.csv")
+    outcome: str = _f("Outcome column: what the launch should move, per period.", example="signups")
+    time: str = _f("Period column: years, period numbers or ISO dates (YYYY-MM-DD).", example="week")
+    launch: str | int | float | _dt.date = _f("First period of the launch, as the period column writes it.",
+                                              example="2026-03-02")
+    controls: Names = _f("Control series columns (one series): series the launch did not touch.", [])
+    unit: str | None = _f("Unit column of a panel (synthetic control; with treated).", None)
+    treated: str | None = _f("The unit the launch reached (synthetic control; with unit).", None)
+    value_per_unit: float = _f("Value of one unit of the outcome (1 when the outcome is money in the project "
+                               "currency).", ge=0, unit="currency per outcome unit", example=40.0)
+    trend: bool = _f("Structural model: a local linear trend instead of a local level.", False)
+    seasonal: int | None = _f("Structural model: season length in periods (52 for weekly data with a yearly cycle).",
+                              None, ge=2)
+    placebos: bool = _f("Synthetic control: run the placebo tests (in space, in time, leave one donor out).", True)
+
+    @model_validator(mode="after")
+    def _one_design(self) -> IncrementalitySection:
+        if (self.unit is None) != (self.treated is None):
+            raise ValueError(f"[[incrementality]] '{self.name}': give both unit and treated (synthetic control over a "
+                             "panel), or neither (one series with controls)")
+        if self.unit is not None and self.controls:
+            raise ValueError(f"[[incrementality]] '{self.name}': controls are for one series; a panel's donors are "
+                             "its other units (remove controls, or unit and treated)")
+        return self
+
+
 class EvidenceOverride(_Section):
     """A component's evidence grade set by the project, with the reason ([evidence] COMPONENT = {...})."""
 
@@ -362,6 +396,7 @@ class ProjectFile(_Section):
     support: Support | None = Field(None, description=Support.__doc__)
     costs: Costs | None = Field(None, description=Costs.__doc__)
     lift_tests: list[LiftTestSection] = Field([], description=LiftTestSection.__doc__)
+    incrementality: list[IncrementalitySection] = Field([], description=IncrementalitySection.__doc__)
     leads: Leads | None = Field(None, description=Leads.__doc__)
     funnel: Funnel | None = Field(None, description=Funnel.__doc__)
     assumptions: dict[str, AssumptionValue] = Field(
@@ -386,15 +421,18 @@ class ProjectFile(_Section):
             raise ValueError("give direct revenue either as [direct_revenue] or derived by [attribution], not both")
         if not any(getattr(self, s) not in (None, []) for s in VALUE_SECTIONS):
             raise ValueError("no value component: add [traffic], [social], [direct_revenue], [attribution], "
-                             "[segments], [support] or [[lift_tests]]")
-        names = [t.name for t in self.lift_tests]
-        twice = sorted({n for n in names if names.count(n) > 1})
-        if twice:
-            raise ValueError(f"two [[lift_tests]] are named '{twice[0]}'; give each its own name")
+                             "[segments], [support], [[lift_tests]] or [[incrementality]]")
+        for section in ("lift_tests", "incrementality"):
+            names = [t.name for t in getattr(self, section)]
+            twice = sorted({n for n in names if names.count(n) > 1})
+            if twice:
+                raise ValueError(f"two [[{section}]] are named '{twice[0]}'; give each its own name")
         return self
 
 
-VALUE_SECTIONS = ("traffic", "social", "direct_revenue", "attribution", "segments", "support", "lift_tests")
+VALUE_SECTIONS = ("traffic", "social", "direct_revenue", "attribution", "segments", "support", "lift_tests",
+                  "incrementality")
+LIST_MODELS: dict[str, type[_Section]] = {"lift_tests": LiftTestSection, "incrementality": IncrementalitySection}
 SECTION_MODELS: dict[str, type[_Section]] = {
     "project": ProjectMeta, "currency": CurrencySection, "traffic": Traffic, "social": Social,
     "direct_revenue": DirectRevenue, "attribution": Attribution, "segments": Segments, "support": Support,
@@ -425,8 +463,7 @@ def _model_at(loc: tuple[Any, ...]) -> tuple[Any, list[str]]:
             continue
         where.append(part)
         model = SECTION_MODELS.get(part) or SUBSECTION_MODELS.get(part) or (
-            Outcome if part == "outcomes" else Correlation if part == "correlations" else
-            LiftTestSection if part == "lift_tests" else None)
+            Outcome if part == "outcomes" else Correlation if part == "correlations" else LIST_MODELS.get(part))
     return model, where
 
 
@@ -601,7 +638,7 @@ def markdown_tables() -> str:
     """The README's tables of every project-file key (key, default, unit, meaning), generated from the schema."""
     out = []
     models: list[tuple[str, type[BaseModel]]] = [*SECTION_MODELS.items(), ("segments.outcomes", Outcome),
-                                                 ("lift_tests", LiftTestSection),
+                                                 *LIST_MODELS.items(),
                                                  *((f"support.{k}", m) for k, m in SUBSECTION_MODELS.items()),
                                                  ("correlations", Correlation), ("evidence.COMPONENT", EvidenceOverride)]
     for name, model in models:

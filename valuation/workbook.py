@@ -26,11 +26,12 @@ from typing import Any
 
 from socialroi.valuation.safe_text import spreadsheet
 
-MONEY = "#,##0.00"
+MONEY = '#,##0.00 "¤"'  # a placeholder: _finish writes the run's currency code in place of ¤
+NUMBER = "#,##0.00"
 PERCENT = "0.0%"
 RATIO = "0.0000"
 FORMATS = {"money": MONEY, "percent": PERCENT, "share": PERCENT, "count": "#,##0", "ratio": RATIO,
-           "number": "#,##0.00", "p": "0.000"}
+           "number": NUMBER, "p": "0.000"}
 
 
 def safe_text(value: str) -> str:
@@ -55,7 +56,15 @@ def _cell(value: Any, unit: str = "") -> Any:
 
 
 def _sheet_name(title: str, taken: set[str]) -> str:
-    base = title.split(" (")[0].split(":")[0].strip()
+    """A unique sheet name (at most 31 characters, none of Excel's forbidden ones) from a table's title: the part
+    before the first colon ("Value waterfall: net ..."), or for a per-item title ("Incrementality: NAME: donor
+    weights") the item's name shortened to fit beside what the table is."""
+    parts = [p.strip() for p in title.split(" (")[0].split(":")]
+    if len(parts) >= 3:
+        head, tail = parts[-2], parts[-1]
+        base = f"{head[:max(0, 30 - len(tail))].rstrip()} {tail}".strip()
+    else:
+        base = parts[0]
     for ch in "[]:*?/\\":
         base = base.replace(ch, " ")
     base = base[:31] or "Sheet"
@@ -424,6 +433,53 @@ def _confounding_chart(wb, run) -> None:
         ws.column_dimensions[letter].width = 26
 
 
+def _incrementality_sheets(wb, run, taken: set[str]) -> None:
+    """Per campaign: every period's actual, counterfactual, interval and effects, with native line charts of the
+    actual against the counterfactual and of the effect (the report's charts; the other campaign tables are
+    sheets of the document's tables)."""
+    from openpyxl.chart import LineChart, Reference
+
+    from socialroi.valuation.charts import COLOURS
+
+    if run.incrementality is None:
+        return
+    columns = [("period", "Period"), ("actual", "Actual"), ("counterfactual", "Counterfactual"), ("lower", "Lower"),
+               ("upper", "Upper"), ("effect", "Effect"), ("cumulative", "Cumulative effect"),
+               ("cumulative_lower", "Cumulative lower"), ("cumulative_upper", "Cumulative upper")]
+    for r in run.incrementality.lifts:
+        label = r.estimate.label if r.estimate else r.name
+        ws = wb.create_sheet(_sheet_name(f"{label}: by period", taken))
+        ws.append([name for _, name in columns])
+        for row in r.series[[c for c, _ in columns]].itertuples(index=False, name=None):
+            ws.append([_cell(v) for v in row])
+            for col in range(2, len(columns) + 1):
+                ws.cell(ws.max_row, col).number_format = FORMATS["number"]
+        n = ws.max_row
+        for title, cols, anchor, colours in (
+                (f"{label}: actual and counterfactual", (2, 3, 4, 5), "K2",
+                 (COLOURS["net"], COLOURS["soft"], COLOURS["neutral"], COLOURS["neutral"])),
+                (f"{label}: effect per period and cumulative", (6, 7), "K24", (COLOURS["hard"], COLOURS["soft"]))):
+            chart = LineChart()
+            chart.title, chart.style, chart.height, chart.width = title, 12, 10, 24
+            chart.y_axis.title, chart.x_axis.title = r.outcome, "period"
+            for col, colour in zip(cols, colours):
+                chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=n), titles_from_data=True)
+                series = chart.series[-1]
+                series.marker.symbol = "none"
+                series.smooth = False
+                series.graphicalProperties.line.solidFill = colour.lstrip("#").upper()
+                series.graphicalProperties.line.width = 22225 if col in (2, 3, 6, 7) else 9525
+                if col in (4, 5):
+                    series.graphicalProperties.line.dashStyle = "dash"
+            chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n))
+            chart.x_axis.tickLblPos = "low"
+            chart.x_axis.delete = chart.y_axis.delete = False
+            ws.add_chart(chart, anchor)
+        for letter, width in zip("ABCDEFGHI", (12, 12, 15, 12, 12, 12, 18, 18, 18)):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = "A2"
+
+
 def _simulation_sheets(wb, run) -> None:
     """The live cash-flow model and the native tornado and histogram charts, when the run has a simulation."""
     sim = run.simulation
@@ -465,9 +521,10 @@ def _data_tables(run, doc, f) -> list[Any]:
 
 
 def _finish(wb, currency: str) -> None:
-    """Money cells carry the currency code, as in every other output; every sheet prints landscape, one page
-    wide, its header row repeated."""
-    money = f'#,##0.00 "{currency}"'
+    """Money cells carry the currency code, as in every other output (plain numbers never do: the placeholder
+    :data:`MONEY` is distinct from :data:`NUMBER`); every sheet prints landscape, one page wide, its header row
+    repeated."""
+    money = MONEY.replace("¤", currency)
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
@@ -498,6 +555,7 @@ def build_workbook(run):
     wb.properties.subject = "socialroi: earned value and ROI of social media and content"
     wb.properties.creator = "socialroi"
     taken = {ws.title.lower() for ws in wb.worksheets}
+    _incrementality_sheets(wb, run, taken)
     for t in _data_tables(run, doc, f):
         ws = wb.create_sheet(_sheet_name(t.title, taken))
         _write_table(ws, t)
