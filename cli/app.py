@@ -402,6 +402,9 @@ def lift(
                                                             "effect.", min=0)] = None,
     currency: Annotated[str, typer.Option(help="Currency of --value-per-unit.")] = "USD",
     placebos: Annotated[bool, typer.Option(help="In-space placebos (synthetic control).")] = True,
+    covariates: Annotated[Optional[str], typer.Option(help="Covariate columns, comma-separated (synthetic control): "
+                                                      "matched by their pre-launch means with weights chosen to fit "
+                                                      "the outcome path.")] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
@@ -419,6 +422,7 @@ def lift(
     names = [c.strip() for c in controls.split(",") if c.strip()] if controls else []
     result = run_lift(data, outcome=outcome, launch=launch, time=time, unit=unit, treated=treated, controls=names,
                       value_per_unit=value_per_unit, trend=trend, seasonal=seasonal, placebos=placebos,
+                      covariates=[c.strip() for c in covariates.split(",") if c.strip()] if covariates else (),
                       currency=currency_code(currency), seed=seed or 0, n_draws=draws or 10_000)
     _emit(lift_report(result), fmt, output)
 

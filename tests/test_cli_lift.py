@@ -69,3 +69,29 @@ def test_bad_lift_input_is_one_line_exit_2(run_cli, weekly_csv, args, message):
         full += ["--launch", launch]
     code, out, err = run_cli(*full, *args)
     assert code == 2 and message in err and "Traceback" not in err and out == ""
+
+
+def test_covariates_match_the_model_with_predictor_weights(run_cli, tmp_path):
+    """--covariates: the treated unit is matched on each covariate's pre-launch mean and the outcome's, V chosen
+    to fit the outcome path: the same fit as socialroi.models.synth with that specification."""
+    from socialroi.datasets.incrementality import planted_panel
+    from socialroi.models.synth import synthetic_control
+
+    panel = planted_panel(seed=2, periods=30, launch=24, donors=9, effect=3.0)
+    rng = __import__("numpy").random.default_rng(0)
+    panel["size"] = panel.groupby("unit")["y"].transform("mean") + rng.normal(0, 1, len(panel))
+    panel.loc[5, "size"] = None  # a blank covariate cell is left out of its mean, not an error
+    path = tmp_path / "panel.csv"
+    panel.to_csv(path, index=False)
+    code, out, err = run_cli("lift", path, "--outcome", "y", "--time", "period", "--unit", "unit", "--treated",
+                             "treated", "--launch", "24", "--covariates", "size", "--no-placebos", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    before = list(range(24))
+    fit = synthetic_control(panel, unit="unit", time="period", outcome="y", treated="treated", launch=24,
+                            predictors=[("size", before), ("y", before)], fit_periods=before)
+    assert {r["donor"]: r["weight"] for r in doc["weights"]} == pytest.approx(fit.weight_table(), abs=1e-9)
+    assert sum(doc["figures"]["predictor_weights"].values()) == pytest.approx(1.0, abs=1e-6)
+    code, _, err = run_cli("lift", path, "--outcome", "y", "--time", "period", "--launch", "24", "--covariates",
+                           "size")
+    assert code == 2 and "--covariates are for a synthetic control" in err

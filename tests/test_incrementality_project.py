@@ -101,6 +101,7 @@ def test_the_example_campaign_is_a_synthetic_control_that_finds_its_planted_effe
     (STRUCTURAL.replace('controls = ["c1", "c2", "c3"]', 'unit = "region"'),
      "'newsletter': give both unit and treated"),
     (STRUCTURAL + 'unit = "region"\ntreated = "West"\n', "controls are for one series"),
+    (STRUCTURAL + 'covariates = ["c1"]\n', "covariates are for a synthetic control"),
     (STRUCTURAL.replace("value_per_unit = 25.0\n", ""), "needs value_per_unit"),
     (STRUCTURAL + "\n" + STRUCTURAL, "two [[incrementality]] are named 'newsletter'"),
     (STRUCTURAL.replace("seasonal", "x") + "seasonal = 1\n", "seasonal must be at least 2"),

@@ -95,22 +95,23 @@ def _launch(value: Any, times: np.ndarray, file: str) -> Any:
 
 
 def read_panel(path: Any, *, time: str, outcome: str, unit: str | None = None,
-               controls: Sequence[str] = ()) -> Any:
-    """The file as a DataFrame with its periods parsed and the needed columns checked (blank outcome cells are an
-    error naming the row)."""
+               controls: Sequence[str] = (), covariates: Sequence[str] = ()) -> Any:
+    """The file as a DataFrame with its periods parsed and the needed columns checked (blank outcome and control
+    cells are an error naming the row; blank covariate cells are left out of the covariate's means)."""
     from socialroi.valuation.tables import read_table
 
     table = read_table(path, {})
     frame = table.data.to_pandas()
-    needed = [c for c in (time, outcome, unit, *controls) if c]
+    needed = [c for c in (time, outcome, unit, *controls, *covariates) if c]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         raise InputError(f"no column {missing[0]!r}; the columns are: {', '.join(map(str, frame.columns))}",
                          file=table.name)
     from socialroi.valuation.numbers import parse_numbers
 
-    for c in (outcome, *controls):  # the number rules of every other input (decimal marks, units, blanks)
+    for c in (outcome, *controls, *covariates):  # the number rules of every other input (decimal marks, units)
         frame[c] = parse_numbers(table.data.column(c), file=table.name, column=c, allow_negative=True,
+                                 allow_blank=c in covariates and c not in (outcome, *controls),
                                  decimal=table.decimal).values
     frame[time] = _periods(frame[time], "period", table.name)
     frame.attrs["file"] = table.name
@@ -120,10 +121,15 @@ def read_panel(path: Any, *, time: str, outcome: str, unit: str | None = None,
 def lift(path: Any, *, outcome: str, launch: Any, time: str, unit: str | None = None, treated: str | None = None,
          controls: Sequence[str] = (), value_per_unit: float | None = None, trend: bool = False,
          seasonal: int | None = None, placebos: bool = True, name: str = "launch", label: str | None = None,
-         currency: str = "USD", seed: int = 0, n_draws: int = DEFAULT_DRAWS, level: float = DEFAULT_LEVEL
-         ) -> LiftResult:
+         covariates: Sequence[str] = (), currency: str = "USD", seed: int = 0, n_draws: int = DEFAULT_DRAWS,
+         level: float = DEFAULT_LEVEL) -> LiftResult:
     """Estimate what a launch added. With ``unit`` and ``treated``: synthetic control over the panel; otherwise a
     structural counterfactual of ``outcome`` on the ``controls`` (one row per period).
+
+    ``covariates`` (synthetic control) match the treated unit on these columns' pre-launch means and the outcome's
+    pre-launch mean, with predictor weights chosen so the donors reproduce the pre-launch outcome path (ADH 2010);
+    without them the weights fit the pre-launch outcome path itself. The placebo tests use the outcome path either
+    way.
 
     ``value_per_unit`` (``currency`` per outcome unit) turns the cumulative effect into a value estimate
     (component ``incrementality_<name>``, labelled "Incrementality: <label or name>", soft, evidence
@@ -132,20 +138,23 @@ def lift(path: Any, *, outcome: str, launch: Any, time: str, unit: str | None = 
     if (unit is None) != (treated is None):  # a usage error: refused before the file is read
         raise InputError("give both --unit and --treated (synthetic control over a panel), or neither (one series "
                          "with --controls)")
-    frame = read_panel(path, time=time, outcome=outcome, unit=unit, controls=controls)
+    if covariates and unit is None:
+        raise InputError("--covariates are for a synthetic control over a panel (with --unit and --treated); one "
+                         "series takes --controls")
+    frame = read_panel(path, time=time, outcome=outcome, unit=unit, controls=controls, covariates=covariates)
     file = frame.attrs["file"]
     shown = f"Incrementality: {label or name}"
     if unit is not None:
         return _synthetic(frame, file, outcome=outcome, launch=launch, time=time, unit=unit, treated=str(treated),
                           value_per_unit=value_per_unit, placebos=placebos, name=name, label=shown,
-                          currency=currency, seed=seed, n_draws=n_draws, level=level)
+                          covariates=tuple(covariates), currency=currency, seed=seed, n_draws=n_draws, level=level)
     return _structural(frame, file, outcome=outcome, launch=launch, time=time, controls=controls,
                        value_per_unit=value_per_unit, trend=trend, seasonal=seasonal, name=name, label=shown,
                        currency=currency, seed=seed, n_draws=n_draws, level=level)
 
 
 def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_unit, placebos, name, label,
-               currency, seed, n_draws, level) -> LiftResult:
+               covariates, currency, seed, n_draws, level) -> LiftResult:
     import pandas as pd
 
     from socialroi.models.synth import in_space_placebos, in_time_placebo, leave_one_out, synthetic_control
@@ -155,8 +164,11 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
         raise InputError(f"treated unit {treated!r} is not in column {unit!r}; units: "
                          f"{', '.join(sorted(set(frame[unit]))[:20])}", file=file)
     start = _launch(launch, frame[time].to_numpy(), file)
+    before = sorted(set(frame[time][frame[time] < start]))
+    predictors = [(c, before) for c in (*covariates, outcome)] if covariates else None
     try:
-        fit = synthetic_control(frame, unit=unit, time=time, outcome=outcome, treated=treated, launch=start)
+        fit = synthetic_control(frame, unit=unit, time=time, outcome=outcome, treated=treated, launch=start,
+                                predictors=predictors, fit_periods=before if covariates else None, seed=seed)
     except ValueError as exc:
         raise InputError(str(exc), file=file) from None
     post = ~fit.pre
@@ -169,7 +181,10 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
     figures: dict[str, Any] = {"mean_effect": fit.mean_effect, "cumulative_effect": fit.cumulative_effect,
                                "pre_rmspe": fit.pre_rmspe, "post_rmspe": fit.post_rmspe,
                                "rmspe_ratio": fit.rmspe_ratio, "post_periods": int(post.sum()),
-                               "pre_periods": int(fit.pre.sum()), "donors": len(fit.donors), "treated": treated}
+                               "pre_periods": int(fit.pre.sum()), "donors": len(fit.donors), "treated": treated,
+                               "covariates": list(covariates)}
+    if fit.v is not None:
+        figures["predictor_weights"] = {n: float(v) for n, v in zip(fit.predictors, fit.v)}
     plac_frame = None
     null_cum: np.ndarray | None = None
     robustness = None
@@ -365,6 +380,7 @@ def analyse_incrementality(specs: Sequence[Mapping[str, Any]], *, currency: str 
                             unit=s.pop("unit", None), treated=s.pop("treated", None),
                             controls=tuple(s.pop("controls", ())), value_per_unit=float(s.pop("value_per_unit")),
                             trend=bool(s.pop("trend", False)), seasonal=s.pop("seasonal", None),
+                            covariates=tuple(s.pop("covariates", ())),
                             placebos=bool(s.pop("placebos", True)), name=s["name"], label=s.get("label"),
                             currency=currency, seed=seed, n_draws=n_draws, level=level))
         except InputError as exc:

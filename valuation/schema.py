@@ -346,6 +346,8 @@ class IncrementalitySection(_Section):
     treated: str | None = _f("The unit the launch reached (synthetic control; with unit).", None)
     value_per_unit: float = _f("Value of one unit of the outcome (1 when the outcome is money in the project "
                                "currency).", ge=0, unit="currency per outcome unit", example=40.0)
+    covariates: Names = _f("Synthetic control: columns matched by their pre-launch means (with the outcome's), "
+                           "weighted to reproduce the pre-launch outcome path; default: the outcome path itself.", [])
     trend: bool = _f("Structural model: a local linear trend instead of a local level.", False)
     seasonal: int | None = _f("Structural model: season length in periods (52 for weekly data with a yearly cycle).",
                               None, ge=2)
@@ -356,6 +358,9 @@ class IncrementalitySection(_Section):
         if (self.unit is None) != (self.treated is None):
             raise ValueError(f"[[incrementality]] '{self.name}': give both unit and treated (synthetic control over a "
                              "panel), or neither (one series with controls)")
+        if self.unit is None and self.covariates:
+            raise ValueError(f"[[incrementality]] '{self.name}': covariates are for a synthetic control (with unit and "
+                             "treated); one series takes controls")
         if self.unit is not None and self.controls:
             raise ValueError(f"[[incrementality]] '{self.name}': controls are for one series; a panel's donors are "
                              "its other units (remove controls, or unit and treated)")
