@@ -95,9 +95,8 @@ def synth_launches(y: np.ndarray, starts: Sequence[int], duration: int, *, level
         Placebos whose pre-launch RMSPE exceeds ``screen`` x the treated unit's are left out, as in the real
         analysis.
     """
-    from socialroi.models.synth import simplex_weights
+    from socialroi.models.synth import placebo_interval, simplex_weights
 
-    tail = (1 - level) / 2
     out = []
     for t in starts:
         window = slice(t, t + duration)
@@ -110,7 +109,8 @@ def synth_launches(y: np.ndarray, starts: Sequence[int], duration: int, *, level
         donors = list(range(1, y.shape[1]))
         est, pre = gap(0, donors)
         null = [m for m, r in (gap(j, [d for d in donors if d != j]) for j in donors) if r <= screen * pre]
-        threshold = float(np.quantile(null, 1 - tail)) - est if null else float("inf")
+        lower, _, _ = placebo_interval(est, np.array(null), level)
+        threshold = -lower if null else float("inf")  # detected when the interval's lower end is above zero
         out.append(PlaceboLaunch(int(t), est, threshold))
     return out
 

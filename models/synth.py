@@ -263,6 +263,26 @@ def in_space_placebos(panel: Any, fit: SynthFit, *, unit: str, time: str, outcom
     return Placebos(fits, fit.rmspe_ratio, p)
 
 
+def placebo_interval(effect: float, null: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """A rank interval for an effect from placebo effects (no effect): ``effect`` minus the placebos' order
+    statistics, and the coverage it actually has.
+
+    With ``n`` exchangeable placebo effects ``x_(1) <= ... <= x_(n)``, the treated unit's no-effect error lies
+    between ``x_(k)`` and ``x_(n+1-k)`` with probability ``(n + 1 - 2k) / (n + 1)`` (a conformal interval);
+    ``k = floor((1 - level) / 2 x (n + 1))``, at least 1. So the interval is
+    ``[effect - x_(n+1-k), effect - x_(k)]`` and covers at least ``level`` when there are enough placebos
+    (``n >= 2 / (1 - level) - 1``: 39 for 95 %); with fewer it is the min-max interval, whose coverage
+    ``(n - 1) / (n + 1)`` is returned as the third value so the caller can say so. Interpolated quantiles of few
+    placebos (what this replaced) cover less than they claim: 89 % for a "95 %" interval from 19 placebos.
+    """
+    x = np.sort(np.asarray(null, dtype=float))
+    n = len(x)
+    if n == 0:
+        return float("nan"), float("nan"), 0.0
+    k = max(1, int(np.floor((1 - level) / 2 * (n + 1) + 1e-9)))
+    return float(effect - x[n - k]), float(effect - x[k - 1]), (n + 1 - 2 * k) / (n + 1)
+
+
 def in_time_placebo(panel: Any, fit: SynthFit, *, unit: str, time: str, outcome: str, launch: Any,
                     placebo_launch: Any) -> SynthFit:
     """The same fit (outcome path, same donors) on the periods before the real launch only, with a fake launch at

@@ -12,7 +12,10 @@ a soft value with evidence grade ``quasi_experiment``. Its draws are:
 * synthetic control, which has no sampling distribution: the treated unit's
   cumulative gap minus a placebo unit's cumulative gap, over the in-space
   placebos with a pre-period fit no worse than 5 x the treated unit's (as
-  ADH 2010 screen placebos): the spread an effect of zero shows in these data.
+  ADH 2010 screen placebos): the spread an effect of zero shows in these data;
+  the interval is the rank (conformal) interval of those gaps
+  (:func:`socialroi.models.synth.placebo_interval`), whose actual coverage
+  is reported and warned about when too few placebos allow the full level.
 
 Launch and periods: numbers (years, week numbers) or ISO dates
 (YYYY-MM-DD); anything else is refused, never guessed.
@@ -157,7 +160,7 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
                covariates, currency, seed, n_draws, level) -> LiftResult:
     import pandas as pd
 
-    from socialroi.models.synth import in_space_placebos, in_time_placebo, leave_one_out, synthetic_control
+    from socialroi.models.synth import in_space_placebos, in_time_placebo, leave_one_out, placebo_interval, synthetic_control
 
     frame[unit] = frame[unit].astype(str)
     if treated not in set(frame[unit]):
@@ -212,18 +215,22 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
                 kept.append(placebo.cumulative_effect)
         plac_frame = pd.DataFrame(rows).sort_values("rmspe_ratio", ascending=False, ignore_index=True)
         null_cum = np.array(kept)
-        if len(kept) < 5:
-            warnings.append(Text("only {n} placebo units fit their pre-period about as well as the treated unit; "
-                                 "the value's interval rests on few placebos", n=Count(len(kept))))
+        lo_c, hi_c, achieved = placebo_interval(fit.cumulative_effect, null_cum, level)
+        if null_cum.size:
+            figures["cumulative_lower"], figures["cumulative_upper"] = lo_c, hi_c
+            figures["interval_coverage"] = achieved
+        if achieved < level - 1e-9:
+            warnings.append(Text("only {n} placebo units fit their pre-period about as well as the treated unit, so "
+                                 "the interval from their gaps is their full range, which covers {share} rather than "
+                                 "{level}; more donors give a full-level interval", n=Count(len(kept)),
+                                 share=Share(achieved), level=Share(level)))
     warnings += _fit_warnings(fit, None if plac_frame is None else plac_frame["pre_rmspe"].to_numpy())
     estimate = None
     if value_per_unit is not None:
         rng = rng_for(seed, f"incrementality_{name}")
         if null_cum is not None and null_cum.size:
             draws = (fit.cumulative_effect - rng.choice(null_cum, int(n_draws))) * value_per_unit
-            tail = (1 - level) / 2
-            lo, hi = np.quantile(fit.cumulative_effect - null_cum, [tail, 1 - tail]) * value_per_unit
-            figures["cumulative_lower"], figures["cumulative_upper"] = lo / value_per_unit, hi / value_per_unit
+            lo, hi = figures["cumulative_lower"] * value_per_unit, figures["cumulative_upper"] * value_per_unit
         else:
             draws = np.full(int(n_draws), fit.cumulative_effect * value_per_unit)
             lo = hi = fit.cumulative_effect * value_per_unit
