@@ -52,6 +52,20 @@ DrawsOpt = Annotated[Optional[int], typer.Option("--draws", help=f"Number of Mon
                                                  min=1, max=MAX_DRAWS)]
 
 
+def _names(text: str | None) -> list[str]:
+    """A comma-separated option (``--controls c1,c2``) as its names, blanks dropped."""
+    return [c.strip() for c in text.split(",") if c.strip()] if text else []
+
+
+# options that socialroi lift and socialroi lift plan share
+TimeOpt = Annotated[str, typer.Option(help="Time column.")]
+UnitOpt = Annotated[Optional[str], typer.Option(help="Unit column of a panel (synthetic control).")]
+ControlsOpt = Annotated[Optional[str], typer.Option(help="Control-series columns, comma-separated (structural "
+                                                    "model).")]
+TrendOpt = Annotated[bool, typer.Option(help="Local linear trend instead of a local level (structural).")]
+CurrencyOpt = Annotated[str, typer.Option(help="Currency of --value-per-unit.")]
+
+
 def _format(fmt: Format | None, output: Path | None) -> Format:
     """``--format``, or the one the ``--output`` extension names (a contradiction is refused)."""
     from socialroi.cli.output import output_format
@@ -299,9 +313,9 @@ def segments(
     with _flags_for_options(SegmentSpec, {"engaged_value": "--engaged COLUMN=VALUE", "reference_value": "--reference",
                                           "id": "--id"}):
         spec = SegmentSpec(
-            covariates=tuple(c.strip() for c in covariates.split(",") if c.strip()), outcomes=tuple(specs),
+            covariates=tuple(_names(covariates)), outcomes=tuple(specs),
             engaged=engaged, score=score, threshold=threshold,
-            categorical=tuple(c.strip() for c in categorical.split(",") if c.strip()), id=id_col, cluster=cluster,
+            categorical=tuple(_names(categorical)), id=id_col, cluster=cluster,
             trim=trim, engaged_value=engaged_value, reference_value=reference, drop_incomplete=drop_incomplete,
             bootstrap=bootstrap,
         )
@@ -390,17 +404,16 @@ def lift(
     outcome: Annotated[str, typer.Option(help="Outcome column.")],
     launch: Annotated[str, typer.Option(help="First period of the launch: a number (year, week number) or "
                                         "YYYY-MM-DD, as the time column writes it.")],
-    time: Annotated[str, typer.Option(help="Time column.")] = "period",
-    unit: Annotated[Optional[str], typer.Option(help="Unit column of a panel (synthetic control).")] = None,
+    time: TimeOpt = "period",
+    unit: UnitOpt = None,
     treated: Annotated[Optional[str], typer.Option(help="The treated unit (synthetic control).")] = None,
-    controls: Annotated[Optional[str], typer.Option(help="Control-series columns, comma-separated (structural "
-                                                    "model).")] = None,
-    trend: Annotated[bool, typer.Option(help="Local linear trend instead of a local level (structural).")] = False,
+    controls: ControlsOpt = None,
+    trend: TrendOpt = False,
     seasonal: Annotated[Optional[int], typer.Option(help="Season length in periods, e.g. 52 for weekly data "
                                                     "(structural).", min=2)] = None,
     value_per_unit: Annotated[Optional[float], typer.Option(help="Money per outcome unit: values the cumulative "
                                                             "effect.", min=0)] = None,
-    currency: Annotated[str, typer.Option(help="Currency of --value-per-unit.")] = "USD",
+    currency: CurrencyOpt = "USD",
     placebos: Annotated[bool, typer.Option(help="In-space placebos (synthetic control).")] = True,
     covariates: Annotated[Optional[str], typer.Option(help="Covariate columns, comma-separated (synthetic control): "
                                                       "matched by their pre-launch means with weights chosen to fit "
@@ -419,10 +432,10 @@ def lift(
     from socialroi.valuation.tables import currency_code
 
     check_output(output, [data])
-    names = [c.strip() for c in controls.split(",") if c.strip()] if controls else []
-    result = run_lift(data, outcome=outcome, launch=launch, time=time, unit=unit, treated=treated, controls=names,
+    result = run_lift(data, outcome=outcome, launch=launch, time=time, unit=unit, treated=treated,
+                      controls=_names(controls),
                       value_per_unit=value_per_unit, trend=trend, seasonal=seasonal, placebos=placebos,
-                      covariates=[c.strip() for c in covariates.split(",") if c.strip()] if covariates else (),
+                      covariates=_names(covariates),
                       currency=currency_code(currency), seed=seed or 0, n_draws=draws or 10_000)
     _emit(lift_report(result), fmt, output)
 
@@ -435,21 +448,20 @@ def lift_plan(
     launch: Annotated[str, typer.Option(help="Planned first period of the launch: a number or YYYY-MM-DD, as the "
                                         "time column writes it; rows from it on are ignored.")],
     duration: Annotated[int, typer.Option(help="Planned length of the launch, in periods.", min=1)],
-    time: Annotated[str, typer.Option(help="Time column.")] = "period",
-    unit: Annotated[Optional[str], typer.Option(help="Unit column of a panel (synthetic control).")] = None,
+    time: TimeOpt = "period",
+    unit: UnitOpt = None,
     treated: Annotated[Optional[str], typer.Option(help="The unit the launch will reach (synthetic control).")]
     = None,
-    controls: Annotated[Optional[str], typer.Option(help="Control-series columns, comma-separated (structural "
-                                                    "model).")] = None,
+    controls: ControlsOpt = None,
     power: Annotated[float, typer.Option(help="Power the minimum detectable effect is computed for.", min=0.05,
                                          max=0.99)] = 0.8,
     placebo_launches: Annotated[int, typer.Option(help="Fake launches to rehearse the analysis on (at most).",
                                                   min=3, max=200)] = 10,
-    trend: Annotated[bool, typer.Option(help="Local linear trend instead of a local level (structural).")] = False,
+    trend: TrendOpt = False,
     seasonal: Annotated[Optional[int], typer.Option(help="Season length in periods (structural).", min=2)] = None,
     value_per_unit: Annotated[Optional[float], typer.Option(help="Money per outcome unit: the MDE in money.",
                                                             min=0)] = None,
-    currency: Annotated[str, typer.Option(help="Currency of --value-per-unit.")] = "USD",
+    currency: CurrencyOpt = "USD",
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     seed: SeedOpt = None,
@@ -463,9 +475,8 @@ def lift_plan(
     from socialroi.valuation.tables import currency_code
 
     check_output(output, [data])
-    names = [c.strip() for c in controls.split(",") if c.strip()] if controls else []
     result = plan(data, outcome=outcome, launch=launch, duration=duration, time=time, unit=unit, treated=treated,
-                  controls=names, power=power, placebo_launches=placebo_launches, value_per_unit=value_per_unit,
+                  controls=_names(controls), power=power, placebo_launches=placebo_launches, value_per_unit=value_per_unit,
                   trend=trend, seasonal=seasonal, currency=currency_code(currency), seed=seed or 0)
     _emit(plan_report(result), fmt, output)
 
@@ -521,11 +532,11 @@ def funnel(
     from socialroi.valuation.funnel import micro_action_values
 
     check_output(output, [funnel_file, micro])
-    rep = run_funnel(funnel_file, [s.strip() for s in stages.split(",") if s.strip()] or None)
+    rep = run_funnel(funnel_file, _names(stages) or None)
     if micro is not None:
         if conversion_value is None:
             raise InputError("--micro needs --conversion-value (the money value of one conversion)")
-        rep = replace(rep, micro=micro_action_values(micro, [a.strip() for a in actions.split(",") if a.strip()],
+        rep = replace(rep, micro=micro_action_values(micro, _names(actions),
                                                      value_per_conversion=conversion_value, exposure=exposure))
     _emit(funnel_report(rep), fmt, output)
 

@@ -16,8 +16,9 @@ added effect ``d`` moves the interval of the mean effect by exactly ``d``:
 the threshold is minus the interval's lower end. For a synthetic control the
 weights come from the pre-launch periods only, so ``d`` moves the treated
 unit's gap by ``d`` and leaves the placebos' gaps alone: the threshold is
-the placebo gaps' upper quantile minus the treated unit's gap (the rule of
-the value interval in :mod:`socialroi.valuation.incrementality`).
+minus the lower end of the rank interval of
+:func:`socialroi.models.synth.placebo_interval` (the rule of the value
+interval in :mod:`socialroi.valuation.incrementality`).
 
 Power at effect ``d`` is the share of fake launches whose threshold is below
 ``d``; the minimum detectable effect (MDE) at power ``p`` is the smallest
@@ -78,7 +79,7 @@ def false_positive_rate(launches: Sequence[PlaceboLaunch]) -> float:
 
 
 def synth_launches(y: np.ndarray, starts: Sequence[int], duration: int, *, level: float = 0.95,
-                   screen: float = 5.0) -> list[PlaceboLaunch]:
+                   screen: float | None = None) -> list[PlaceboLaunch]:
     """Fake launches of a synthetic control.
 
     Parameters
@@ -91,24 +92,25 @@ def synth_launches(y: np.ndarray, starts: Sequence[int], duration: int, *, level
         Periods after each fake launch.
     level : float
         Coverage of the interval the real analysis reports.
-    screen : float
+    screen : float, optional
         Placebos whose pre-launch RMSPE exceeds ``screen`` x the treated unit's are left out, as in the real
-        analysis.
+        analysis (default :data:`socialroi.models.synth.PLACEBO_SCREEN`).
     """
-    from socialroi.models.synth import placebo_interval, simplex_weights
+    from socialroi.models.synth import PLACEBO_SCREEN, donor_placebos, placebo_interval, simplex_weights
 
+    screen = PLACEBO_SCREEN if screen is None else screen
     out = []
     for t in starts:
-        window = slice(t, t + duration)
+        h = y[: t + duration]  # the fake launch's window ends the data
+        pre = np.arange(len(h)) < t
 
-        def gap(j: int, pool: list[int], t: int = t, window: slice = window) -> tuple[float, float]:
-            w = simplex_weights(y[:t, j], y[:t, pool])
-            g = y[:, j] - y[:, pool] @ w
-            return float(np.mean(g[window])), float(np.sqrt(np.mean(g[:t] ** 2)))
+        def gap(actual: np.ndarray, synthetic: np.ndarray, pre: np.ndarray = pre) -> tuple[float, float]:
+            g = actual - synthetic
+            return float(np.mean(g[~pre])), float(np.sqrt(np.mean(g[pre] ** 2)))
 
-        donors = list(range(1, y.shape[1]))
-        est, pre = gap(0, donors)
-        null = [m for m, r in (gap(j, [d for d in donors if d != j]) for j in donors) if r <= screen * pre]
+        est, rmspe = gap(h[:, 0], h[:, 1:] @ simplex_weights(h[pre, 0], h[pre, 1:]))
+        placebos = [gap(h[:, j + 1], synthetic) for j, (_, synthetic) in enumerate(donor_placebos(h[:, 1:], pre))]
+        null = [m for m, r in placebos if r <= screen * rmspe]
         lower, _, _ = placebo_interval(est, np.array(null), level)
         threshold = -lower if null else float("inf")  # detected when the interval's lower end is above zero
         out.append(PlaceboLaunch(int(t), est, threshold))

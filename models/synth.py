@@ -166,6 +166,23 @@ def _predictor_matrix(panel: Any, unit: str, time: str, units: Sequence[str],
     return x / np.where(sd > 0, sd, 1.0)[:, None]
 
 
+def outcome_matrix(panel: Any, *, unit: str, time: str, outcome: str, treated: str,
+                   donors: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The periods, the outcome as a periods x units array (treated unit first, then the donors) and the donors'
+    names; a unit missing a period is refused (ValueError naming the unit and period)."""
+    wide = _wide(panel, unit, time, outcome)
+    if treated not in wide.columns:
+        raise ValueError(f"treated unit {treated!r} is not in the panel")
+    pool = [u for u in (donors if donors is not None else wide.columns) if u != treated]
+    times = wide.index.to_numpy()
+    y = wide[[treated, *pool]].to_numpy(dtype=float)
+    if np.isnan(y).any():
+        r, c = np.argwhere(np.isnan(y))[0]
+        raise ValueError(f"the outcome is blank for {([treated, *pool])[c]} in {times[r]}; a panel needs every unit "
+                         "in every period")
+    return times, y, pool
+
+
 def synthetic_control(panel: Any, *, unit: str, time: str, outcome: str, treated: str, launch: Any,
                       donors: Sequence[str] | None = None,
                       predictors: Sequence[tuple[str, Sequence[Any]]] | None = None,
@@ -197,18 +214,10 @@ def synthetic_control(panel: Any, *, unit: str, time: str, outcome: str, treated
     seed : int
         Seed of the V search's random starts.
     """
-    wide = _wide(panel, unit, time, outcome)
-    if treated not in wide.columns:
-        raise ValueError(f"treated unit {treated!r} is not in the panel")
-    pool = [u for u in (donors if donors is not None else wide.columns) if u != treated]
-    times = wide.index.to_numpy()
+    times, y, pool = outcome_matrix(panel, unit=unit, time=time, outcome=outcome, treated=treated, donors=donors)
     pre = times < launch
     if pre.sum() < 2 or (~pre).sum() < 1:
         raise ValueError("the launch leaves fewer than two periods before it or none after it")
-    y = wide[[treated, *pool]].to_numpy(dtype=float)
-    if np.isnan(y).any():
-        r, c = np.argwhere(np.isnan(y))[0]
-        raise ValueError(f"the outcome is blank for {([treated, *pool])[c]} in {times[r]}")
     names: tuple[str, ...] = ()
     if predictors is None:
         w = simplex_weights(y[pre, 0], y[pre, 1:])
@@ -246,6 +255,20 @@ class Placebos:
         return {d: f.rmspe_ratio for d, f in self.fits.items()}
 
 
+PLACEBO_SCREEN = 5.0  # placebos fitting worse than this x the treated unit's pre-launch RMSPE say little (ADH 2010)
+
+
+def donor_placebos(y: np.ndarray, pre: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each donor treated in turn: its weights on the other donors (outcome path over ``pre``) and its synthetic
+    path, for the donors' outcomes ``y`` (periods x donors; the treated unit not among them)."""
+    out = []
+    for j in range(y.shape[1]):
+        others = np.delete(y, j, axis=1)
+        w = simplex_weights(y[pre, j], others[pre])
+        out.append((w, others @ w))
+    return out
+
+
 def in_space_placebos(panel: Any, fit: SynthFit, *, unit: str, time: str, outcome: str, launch: Any) -> Placebos:
     """Refit with each donor as the treated unit (the other donors as its pool, the treated unit left out; the
     outcome-path specification) and rank the treated unit's post/pre RMSPE ratio among all: the permutation
@@ -254,10 +277,8 @@ def in_space_placebos(panel: Any, fit: SynthFit, *, unit: str, time: str, outcom
     y = wide[list(fit.donors)].to_numpy(dtype=float)  # the panel pivoted once for every placebo
     pre = wide.index.to_numpy() < launch
     fits = {}
-    for j, d in enumerate(fit.donors):
-        others = np.delete(y, j, axis=1)
-        w = simplex_weights(y[pre, j], others[pre])
-        fits[d] = SynthFit(d, tuple(x for x in fit.donors if x != d), w, None, fit.times, y[:, j], others @ w, pre)
+    for j, (d, (w, synthetic)) in enumerate(zip(fit.donors, donor_placebos(y, pre))):
+        fits[d] = SynthFit(d, tuple(x for x in fit.donors if x != d), w, None, fit.times, y[:, j], synthetic, pre)
     all_ratios = np.array([fit.rmspe_ratio, *(f.rmspe_ratio for f in fits.values())])
     p = float(np.mean(all_ratios >= fit.rmspe_ratio - 1e-12))
     return Placebos(fits, fit.rmspe_ratio, p)

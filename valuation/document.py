@@ -398,7 +398,7 @@ def _incrementality(run, f, full: bool) -> Section:
     summary = report.to_frame()
     table = summary[["label", "post_periods", "mean_effect", "cumulative_effect",
                      "cumulative_lower", "cumulative_upper", "p_value", "value", "value_lower", "value_upper"]].rename(
-        columns={"label": "Campaign", "method": "Method", "launch": "Launch", "post_periods": "Periods after",
+        columns={"label": "Campaign", "post_periods": "Periods after",
                  "mean_effect": "Mean effect per period", "cumulative_effect": "Cumulative effect",
                  "cumulative_lower": "Lower", "cumulative_upper": "Upper", "p_value": "p-value", "value": "Value",
                  "value_lower": "Value lower", "value_upper": "Value upper"})
@@ -410,7 +410,7 @@ def _incrementality(run, f, full: bool) -> Section:
     charts: list[Chart] = []
     paragraphs: list[str] = []
     for r in report.lifts:
-        name = component_label(r.estimate.label if r.estimate else r.name, f)
+        name = component_label(r.label, f)
         s = r.series
         periods = [str(p) for p in s["period"]]
         launch_at = float(len(s) - r.figures["post_periods"])  # the post-launch periods end the series
@@ -442,7 +442,6 @@ def _incrementality(run, f, full: bool) -> Section:
                                                         float(s["cumulative_upper"].iloc[i])) for i in post],
                                                       "soft")] if banded else []},
             subtitle=f.t("{outcome} added since the launch").format(outcome=r.outcome)))
-        f_ = r.figures
         if r.weights is not None and len(r.weights):
             charts.append(Chart("bars", f.t("{campaign}: donor weights").format(campaign=name),
                                 [(str(d), float(w)) for d, w in zip(r.weights["donor"], r.weights["weight"])],
@@ -451,7 +450,8 @@ def _incrementality(run, f, full: bool) -> Section:
             tables.append(Table(f.t("{campaign}: donor weights").format(campaign=name),
                                 r.weights.rename(columns={"donor": "Donor", "weight": "Weight"}), {"Weight": "ratio"}))
         if r.placebos is not None and len(r.placebos):
-            treated = (f.t("{unit} (treated)").format(unit=r.figures.get("treated", "")), float(f_["rmspe_ratio"]))
+            treated = (f.t("{unit} (treated)").format(unit=r.figures.get("treated", "")),
+                       float(r.figures["rmspe_ratio"]))
             rows = [treated, *((str(u), float(v)) for u, v in zip(r.placebos["unit"], r.placebos["rmspe_ratio"]))]
             rows.sort(key=lambda row: -row[1])
             charts.append(Chart(
@@ -459,7 +459,7 @@ def _incrementality(run, f, full: bool) -> Section:
                 options={"solid": [row is treated for row in rows], "hollow_note": None},
                 subtitle=f.t("post/pre-launch RMSPE ratio of the treated unit (solid) and of each donor given the "
                              "launch in its place (hollow); p = {p}: the treated unit's rank among them").format(
-                    p=f.number(f_["p_value"], 3))))
+                    p=f.number(r.figures["p_value"], 3))))
             tables.append(Table(f.t("{campaign}: in-space placebos").format(campaign=name), r.placebos.rename(
                 columns={"unit": "Unit", "rmspe_ratio": "Post/pre RMSPE ratio", "pre_rmspe": "Pre-launch RMSPE",
                          "cumulative_gap": "Cumulative gap"}),

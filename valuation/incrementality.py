@@ -52,6 +52,11 @@ class LiftResult(Printable):
     warnings: tuple[str, ...]
     leave_one_out: Any = None  # DataFrame: each weighted donor left out in turn (synthetic control) or None
 
+    @property
+    def label(self) -> str:
+        """How reports name the campaign: its value's label ("Incrementality: ..."), else its name."""
+        return self.estimate.label if self.estimate is not None else self.name
+
     def to_frame(self):
         return self.series.copy()
 
@@ -138,9 +143,7 @@ def lift(path: Any, *, outcome: str, launch: Any, time: str, unit: str | None = 
     (component ``incrementality_<name>``, labelled "Incrementality: <label or name>", soft, evidence
     ``quasi_experiment``).
     """
-    if (unit is None) != (treated is None):  # a usage error: refused before the file is read
-        raise InputError("give both --unit and --treated (synthetic control over a panel), or neither (one series "
-                         "with --controls)")
+    _check_design(unit, treated)
     if covariates and unit is None:
         raise InputError("--covariates are for a synthetic control over a panel (with --unit and --treated); one "
                          "series takes --controls")
@@ -160,12 +163,16 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
                covariates, currency, seed, n_draws, level) -> LiftResult:
     import pandas as pd
 
-    from socialroi.models.synth import in_space_placebos, in_time_placebo, leave_one_out, placebo_interval, synthetic_control
+    from socialroi.models.synth import (
+        PLACEBO_SCREEN,
+        in_space_placebos,
+        in_time_placebo,
+        leave_one_out,
+        placebo_interval,
+        synthetic_control,
+    )
 
-    frame[unit] = frame[unit].astype(str)
-    if treated not in set(frame[unit]):
-        raise InputError(f"treated unit {treated!r} is not in column {unit!r}; units: "
-                         f"{', '.join(sorted(set(frame[unit]))[:20])}", file=file)
+    frame = _with_treated(frame, unit, treated, file)
     start = _launch(launch, frame[time].to_numpy(), file)
     before = sorted(set(frame[time][frame[time] < start]))
     predictors = [(c, before) for c in (*covariates, outcome)] if covariates else None
@@ -211,7 +218,7 @@ def _synthetic(frame, file, *, outcome, launch, time, unit, treated, value_per_u
         for d, placebo in pl.fits.items():
             rows.append({"unit": d, "rmspe_ratio": placebo.rmspe_ratio, "pre_rmspe": placebo.pre_rmspe,
                          "cumulative_gap": placebo.cumulative_effect})
-            if placebo.pre_rmspe <= 5 * fit.pre_rmspe:
+            if placebo.pre_rmspe <= PLACEBO_SCREEN * fit.pre_rmspe:
                 kept.append(placebo.cumulative_effect)
         plac_frame = pd.DataFrame(rows).sort_values("rmspe_ratio", ascending=False, ignore_index=True)
         null_cum = np.array(kept)
@@ -320,6 +327,23 @@ def _fit_warnings(fit: Any, placebo_pre_rmspe: np.ndarray | None) -> list[str]:
     return []
 
 
+def _with_treated(frame: Any, unit: str, treated: str, file: str) -> Any:
+    """The panel with its unit names as text, refused when the treated unit is not among them."""
+    frame = frame.assign(**{unit: frame[unit].astype(str)})
+    if treated not in set(frame[unit]):
+        raise InputError(f"treated unit {treated!r} is not in column {unit!r}; units: "
+                         f"{', '.join(sorted(set(frame[unit]))[:20])}", file=file, column=unit)
+    return frame
+
+
+def _check_design(unit: str | None, treated: str | None) -> None:
+    """A synthetic control needs both --unit and --treated; one series neither (a usage error, refused before any
+    file is read)."""
+    if (unit is None) != (treated is None):
+        raise InputError("give both --unit and --treated (synthetic control over a panel), or neither (one series "
+                         "with --controls)")
+
+
 def _one_series(frame: Any, time: str, file: str) -> Any:
     """The rows in period order, refused when a period appears twice (a panel given without --unit)."""
     frame = frame.sort_values(time, kind="stable").reset_index(drop=True)
@@ -346,7 +370,7 @@ class IncrementalityReport(Printable):
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return tuple(f"{r.estimate.label if r.estimate else r.name}: {w}" for r in self.lifts for w in r.warnings)
+        return tuple(f"{r.label}: {w}" for r in self.lifts for w in r.warnings)
 
     def to_frame(self):
         """One row per campaign: method, periods, mean and cumulative effect (outcome units) with intervals, p-value
@@ -356,7 +380,7 @@ class IncrementalityReport(Printable):
         rows = []
         for r in self.lifts:
             f, e = r.figures, r.estimate
-            rows.append({"campaign": r.name, "label": e.label if e else r.name, "method": r.method,
+            rows.append({"campaign": r.name, "label": r.label, "method": r.method,
                          "outcome": r.outcome, "launch": r.launch, "post_periods": f["post_periods"],
                          "mean_effect": f["mean_effect"], "cumulative_effect": f["cumulative_effect"],
                          "cumulative_lower": f.get("cumulative_lower", np.nan),
@@ -455,9 +479,7 @@ def plan(path: Any, *, outcome: str, launch: Any, duration: int, time: str, unit
 
     from socialroi.models import launch_power as lp
 
-    if (unit is None) != (treated is None):
-        raise InputError("give both --unit and --treated (synthetic control over a panel), or neither (one series "
-                         "with --controls)")
+    _check_design(unit, treated)
     if duration < 1:
         raise InputError(f"--duration must be at least 1 period, got {duration}")
     frame = read_panel(path, time=time, outcome=outcome, unit=unit, controls=controls)
@@ -465,17 +487,14 @@ def plan(path: Any, *, outcome: str, launch: Any, duration: int, time: str, unit
     start = _launch(launch, frame[time].to_numpy(), file)
     history = frame[frame[time] < start]
     if unit is not None:
-        history = history.assign(**{unit: history[unit].astype(str)})
-        wide = history.pivot_table(index=time, columns=unit, values=outcome, aggfunc="first").sort_index()
-        if str(treated) not in wide.columns:
-            raise InputError(f"treated unit {treated!r} is not in column {unit!r}", file=file, column=unit)
-        order = [str(treated), *(u for u in wide.columns if u != str(treated))]
-        y = wide[order].to_numpy(dtype=float)
-        if np.isnan(y).any():
-            r, c = np.argwhere(np.isnan(y))[0]
-            raise InputError(f"the outcome is blank for {order[c]} in {wide.index[r]}; a panel needs every unit in "
-                             "every period", file=file, column=outcome)
-        periods, series, method = wide.index.to_numpy(), y[:, 0], "synthetic_control"
+        from socialroi.models.synth import outcome_matrix
+
+        history = _with_treated(history, unit, str(treated), file)
+        try:
+            periods, y, _ = outcome_matrix(history, unit=unit, time=time, outcome=outcome, treated=str(treated))
+        except ValueError as exc:
+            raise InputError(str(exc), file=file, column=outcome) from None
+        series, method = y[:, 0], "synthetic_control"
         min_train = max(8, duration)
     else:
         history = _one_series(history, time, file)

@@ -47,6 +47,18 @@ def _f(description: str, default: Any = ..., *, example: Any = None, unit: str |
     return Field(default, description=description, json_schema_extra=extra or None, **kw)
 
 
+def _short_name(section: str, example: str) -> Any:
+    """The ``name`` of an item of a [[list]] section: the component is ``<kind>_<name>`` and its assumptions are
+    ``section.NAME.*``, so it is a short identifier."""
+    return _f(f"Short name, used in component and assumption names ({section}.NAME.*): letters, digits, _.",
+              pattern=r"^[A-Za-z][A-Za-z0-9_]*$", example=example)
+
+
+def _label(prefix: str, example: str) -> Any:
+    """The ``label`` of an item of a [[list]] section, shown after its kind's prefix (``Lift test: LABEL``)."""
+    return _f(f"Name shown in reports after '{prefix}: ' (default: the name).", None, example=example)
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
@@ -299,10 +311,8 @@ class Attribution(_Section):
 class LiftTestSection(_Section):
     """A randomised lift test (holdout or split test) valued as evidence grade experiment ([[lift_tests]])."""
 
-    name: str = _f("Short name, used in component and assumption names (lift_tests.NAME.*): letters, digits, _.",
-                   pattern=r"^[A-Za-z][A-Za-z0-9_]*$", example="instagram_holdout")
-    label: str | None = _f("Name shown in reports after 'Lift test: ' (default: the name).", None,
-                           example="Instagram creator series")
+    name: str = _short_name("lift_tests", "instagram_holdout")
+    label: str | None = _label("Lift test", "Instagram creator series")
     file: Path = _f("One row per randomised unit (person, account, store): its group and its outcome.",
                     example="lift_test.csv")
     outcome: str = _f("Outcome column: 0/1 for kind binary, a number for kind amount.", example="revenue_28d")
@@ -331,10 +341,8 @@ class LiftTestSection(_Section):
 class IncrementalitySection(_Section):
     """What a campaign added, from time series (synthetic control or structural model), graded quasi_experiment."""
 
-    name: str = _f("Short name, used in component and assumption names (incrementality.NAME.*): letters, digits, _.",
-                   pattern=r"^[A-Za-z][A-Za-z0-9_]*$", example="creator_campaign")
-    label: str | None = _f("Name shown in reports after 'Incrementality: ' (default: the name).", None,
-                           example="Creator campaign")
+    name: str = _short_name("incrementality", "creator_campaign")
+    label: str | None = _label("Incrementality", "Creator campaign")
     file: Path = _f("One row per period (one series) or per unit and period (a panel, long format).",
                     example="weekly_signups.csv")
     outcome: str = _f("Outcome column: what the launch should move, per period.", example="signups")

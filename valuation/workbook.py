@@ -394,6 +394,17 @@ def _tornado_chart(wb, run) -> None:
     ws.column_dimensions["A"].width = 40
 
 
+def _line(series, colour: str, width: int, dashed: bool = False) -> None:
+    """A chart series drawn as a plain line (no markers, not smoothed) in a report colour (``#rrggbb``), ``width``
+    in EMU (12,700 a point)."""
+    series.marker.symbol = "none"
+    series.smooth = False
+    series.graphicalProperties.line.solidFill = colour.lstrip("#").upper()
+    series.graphicalProperties.line.width = width
+    if dashed:
+        series.graphicalProperties.line.dashStyle = "dash"
+
+
 def _confounding_chart(wb, run) -> None:
     """The blended and conservative ROI against the strength of unmeasured confounding, as a native line chart
     over the whole curve (the report's chart)."""
@@ -419,10 +430,7 @@ def _confounding_chart(wb, run) -> None:
     x = Reference(ws, min_col=1, min_row=2, max_row=ws.max_row)
     for col, colour in ((2, COLOURS["hard"]), (3, COLOURS["soft"])):  # as the report's chart draws them
         series = Series(Reference(ws, min_col=col, min_row=1, max_row=ws.max_row), x, title_from_data=True)
-        series.marker.symbol = "none"
-        series.smooth = False
-        series.graphicalProperties.line.solidFill = colour.lstrip("#").upper()
-        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        _line(series, colour, 28575)  # 2.25 pt
         chart.series.append(series)
     chart.x_axis.scaling.min, chart.x_axis.scaling.max = 1.0, float(conf.curve[-1]["rr"])
     chart.x_axis.tickLblPos = "low"  # strength labels under the plot, not on the zero line
@@ -440,20 +448,18 @@ def _incrementality_sheets(wb, run, taken: set[str]) -> None:
     from openpyxl.chart import LineChart, Reference
 
     from socialroi.valuation.charts import COLOURS
+    from socialroi.valuation.document import Table
 
     if run.incrementality is None:
         return
-    columns = [("period", "Period"), ("actual", "Actual"), ("counterfactual", "Counterfactual"), ("lower", "Lower"),
-               ("upper", "Upper"), ("effect", "Effect"), ("cumulative", "Cumulative effect"),
-               ("cumulative_lower", "Cumulative lower"), ("cumulative_upper", "Cumulative upper")]
+    columns = {"period": "Period", "actual": "Actual", "counterfactual": "Counterfactual", "lower": "Lower",
+               "upper": "Upper", "effect": "Effect", "cumulative": "Cumulative effect",
+               "cumulative_lower": "Cumulative lower", "cumulative_upper": "Cumulative upper"}
     for r in run.incrementality.lifts:
-        label = r.estimate.label if r.estimate else r.name
+        label = r.label
         ws = wb.create_sheet(_sheet_name(f"{label}: by period", taken))
-        ws.append([name for _, name in columns])
-        for row in r.series[[c for c, _ in columns]].itertuples(index=False, name=None):
-            ws.append([_cell(v) for v in row])
-            for col in range(2, len(columns) + 1):
-                ws.cell(ws.max_row, col).number_format = FORMATS["number"]
+        frame = r.series[list(columns)].rename(columns=columns)
+        _write_table(ws, Table(f"{label}: by period", frame, {c: "number" for c in frame.columns if c != "Period"}))
         n = ws.max_row
         for title, cols, anchor, colours in (
                 (f"{label}: actual and counterfactual", (2, 3, 4, 5), "K2",
@@ -464,19 +470,11 @@ def _incrementality_sheets(wb, run, taken: set[str]) -> None:
             chart.y_axis.title, chart.x_axis.title = r.outcome, "period"
             for col, colour in zip(cols, colours):
                 chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=n), titles_from_data=True)
-                series = chart.series[-1]
-                series.marker.symbol = "none"
-                series.smooth = False
-                series.graphicalProperties.line.solidFill = colour.lstrip("#").upper()
-                series.graphicalProperties.line.width = 22225 if col in (2, 3, 6, 7) else 9525
-                if col in (4, 5):
-                    series.graphicalProperties.line.dashStyle = "dash"
+                _line(chart.series[-1], colour, 22225 if col in (2, 3, 6, 7) else 9525, dashed=col in (4, 5))
             chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n))
             chart.x_axis.tickLblPos = "low"
             chart.x_axis.delete = chart.y_axis.delete = False
             ws.add_chart(chart, anchor)
-        for letter, width in zip("ABCDEFGHI", (12, 12, 15, 12, 12, 12, 18, 18, 18)):
-            ws.column_dimensions[letter].width = width
         ws.freeze_panes = "A2"
 
 
