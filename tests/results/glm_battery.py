@@ -60,7 +60,7 @@ def _ref(file: str):
     return pd.read_csv(path)
 
 
-def _lalonde():
+def lalonde():
     try:
         from causaldata import cps_mixtape, nsw_mixtape
     except ImportError:
@@ -68,7 +68,10 @@ def _lalonde():
     import pandas as pd
 
     a, b = nsw_mixtape.load_pandas().data, cps_mixtape.load_pandas().data
-    d = pd.concat([a[a["treat"] == 1], b]).reset_index(drop=True)
+    d = pd.concat([a[a["treat"] == 1], b]).reset_index(drop=True).drop(columns="data_id")
+    # causaldata stores age and educ as int8 and the earnings as float32: squared in int8, ages above 11 wrap
+    # around (55 ** 2 = 3025 does not fit), silently corrupting age2/educ2. Everything in float64 first.
+    d = d.astype({c: "float64" for c in d.columns if c != "treat"})
     d["age2"], d["educ2"] = d["age"] ** 2, d["educ"] ** 2
     d["u74"], d["u75"] = (d["re74"] == 0).astype(float), (d["re75"] == 0).astype(float)
     return d
@@ -131,7 +134,7 @@ BASE: list[tuple[str, str, str, Callable]] = [
      lambda: _xy(_sm("randhie"), _sm("randhie")["mdvis"] > 0,
                  ["lncoins", "idp", "lpi", "fmde", "physlm", "disea", "hlthg", "hlthf", "hlthp"])),
     ("lalonde_propensity", "causaldata nsw_mixtape + cps_mixtape (LaLonde NSW/CPS-1)", "binomial",
-     lambda: _xy(_lalonde(), _lalonde()["treat"], LALONDE_COVARIATES)),
+     lambda: _xy(lalonde(), lalonde()["treat"], LALONDE_COVARIATES)),
     ("rossi_arrest", "lifelines.datasets.load_rossi", "binomial",
      lambda: _xy(_rossi(), _rossi()["arrest"], ["fin", "age", "race", "wexp", "mar", "paro", "prio"])),
     ("telco_churn", "../shared/reference-data Telco churn", "binomial",
@@ -154,7 +157,7 @@ BASE: list[tuple[str, str, str, Callable]] = [
     ("rossi_prior_convictions", "lifelines.datasets.load_rossi", "poisson",
      lambda: _xy(_rossi(), _rossi()["prio"], ["fin", "age", "race", "wexp", "mar", "paro"])),
     ("lalonde_re78_quasi", "causaldata nsw_mixtape + cps_mixtape (LaLonde NSW/CPS-1)", "poisson",
-     lambda: _xy(_lalonde(), _lalonde()["re78"], ["treat", *LALONDE_COVARIATES])),
+     lambda: _xy(lalonde(), lalonde()["re78"], ["treat", *LALONDE_COVARIATES])),
     ("hillstrom_spend_quasi", "../shared/reference-data Hillstrom", "poisson",
      lambda: _xy(_hillstrom(), _hillstrom()["spend"], HILL_X)),
     ("scotland_yes", "statsmodels.datasets.scotland", "gamma",
@@ -167,7 +170,7 @@ BASE: list[tuple[str, str, str, Callable]] = [
      lambda: _xy(_sm("fair")[_sm("fair")["affairs"] > 0], _sm("fair")[_sm("fair")["affairs"] > 0]["affairs"],
                  ["rate_marriage", "age", "yrs_married", "children", "religious", "educ"])),
     ("lalonde_re78_positive", "causaldata nsw_mixtape + cps_mixtape (LaLonde NSW/CPS-1)", "gamma",
-     lambda: _xy(_lalonde()[_lalonde()["re78"] > 0], _lalonde()[_lalonde()["re78"] > 0]["re78"],
+     lambda: _xy(lalonde()[lalonde()["re78"] > 0], lalonde()[lalonde()["re78"] > 0]["re78"],
                  ["treat", *LALONDE_COVARIATES])),
     ("telco_total_charges", "../shared/reference-data Telco churn", "gamma",
      lambda: _xy(_telco(), _telco()["TotalCharges"], TELCO_X)),
