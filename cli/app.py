@@ -366,9 +366,21 @@ def simulate(
 
 @app.command()
 def attribution(
-    touchpoints: Annotated[Path, typer.Argument(metavar="TOUCHPOINTS", help="One row per touch: journey id, "
-                                                "timestamp, channel, converted, revenue.")],
-    social: Annotated[list[str], typer.Option(help="A social channel name (repeatable).")],
+    social: Annotated[list[str], typer.Option(help="A social channel name (repeatable); with --ga4 a channel "
+                                              "group such as 'Organic Social'.")],
+    touchpoints: Annotated[Optional[Path], typer.Argument(metavar="[TOUCHPOINTS]", help="One row per touch: "
+                                                          "journey id, timestamp, channel, converted, revenue "
+                                                          "(or give --ga4).")] = None,
+    ga4: Annotated[Optional[str], typer.Option(help="A GA4 export instead of a touch table: a file, folder or "
+                                               "glob of its daily Parquet or newline-delimited JSON files, or a "
+                                               "connection URL (with --ga4-table).")] = None,
+    ga4_table: Annotated[Optional[str], typer.Option(help="Table at the --ga4 URL; events_* reads every daily "
+                                                     "table.")] = None,
+    conversion_event: Annotated[Optional[list[str]], typer.Option(help="GA4 event that ends a journey as a "
+                                                                  "conversion (repeatable; default purchase).")]
+    = None,
+    channel_rules: Annotated[Optional[Path], typer.Option(help="CSV of GA4 channel rules (channel, source, medium, "
+                                                          "match) replacing the default channel groups.")] = None,
     model: Annotated[str, typer.Option(help="Model valued as social's direct revenue: first_touch, last_touch, "
                                        "linear, time_decay, position, markov, shapley.")] = "markov",
     half_life: Annotated[float, typer.Option(help="Time-decay half-life in days.")] = 7.0,
@@ -386,14 +398,24 @@ def attribution(
     _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.output import check_output
     from socialroi.cli.render import attribution_report
-    from socialroi.valuation.attribution import AttributionOptions, attribute
+    from socialroi.valuation.attribution import AttributionOptions, attribute, attribute_ga4, ga4_options
+    from socialroi.valuation.errors import InputError
     from socialroi.valuation.tables import currency_code
 
-    check_output(output, [touchpoints])
+    if (touchpoints is None) == (ga4 is None):
+        raise InputError("give a touch table (TOUCHPOINTS) or a GA4 export (--ga4), one of the two")
+    if ga4 is None and (ga4_table or conversion_event or channel_rules):
+        raise InputError("--ga4-table, --conversion-event and --channel-rules go with --ga4")
+    check_output(output, [p for p in (touchpoints, channel_rules) if p is not None])
     with _flags_for_options(AttributionOptions, {"half_life_days": "--half-life"}):
         opts = AttributionOptions(social_channels=tuple(social), model=model, half_life_days=half_life, first=first,
                                   last=last, order=order, bootstrap=bootstrap, date_order=date_order)
-    result = attribute(touchpoints, opts, currency=currency_code(currency), seed=seed or 0)
+    if ga4 is not None:
+        g = ga4_options({"ga4_table": ga4_table, "conversion_events": conversion_event, "channel_rules": channel_rules},
+                        rules_flag="--channel-rules")
+        result = attribute_ga4(ga4, opts, g, currency=currency_code(currency), seed=seed or 0)
+    else:
+        result = attribute(touchpoints, opts, currency=currency_code(currency), seed=seed or 0)
     _emit(attribution_report(result), fmt, output)
 
 

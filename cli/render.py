@@ -371,9 +371,15 @@ def attribution_report(result) -> Report:
                            f"({100 * e.level:g}% interval {lo:,.2f} to {hi:,.2f})"),
         ("Journeys", f"{d['journeys']:,} ({d['converted_journeys']:,} converted, {d['mean_touches']:.2f} touches "
                      f"on average), revenue {money(d['revenue'], e.currency)}"),
-        ("Data rules applied", f"{d['duplicate_touches_dropped']:,} duplicate touch(es) dropped, "
-                               f"{d['journeys_reordered_by_time']:,} journey(s) put in time order"),
     ]
+    if "events" in d:  # a GA4 export, read in the query engine
+        facts.append(("GA4 export", f"{d['events']:,} events ({d['events_without_session']:,} without ga_session_id "
+                                    f"left out), {d['sessions']:,} sessions, {d['distinct_paths']:,} distinct paths "
+                                    f"sent from {d['engine']}; conversion events: "
+                                    f"{', '.join(d['conversion_events'])}"))
+    else:
+        facts.append(("Data rules applied", f"{d['duplicate_touches_dropped']:,} duplicate touch(es) dropped, "
+                                            f"{d['journeys_reordered_by_time']:,} journey(s) put in time order"))
     return Report(title="Attribution of revenue to channels", facts=facts,
                   tables=[("Social revenue by model (interval: bootstrap over journeys)", result.by_model()),
                           ("Revenue by channel and model", result.to_frame())], warnings=list(result.warnings),

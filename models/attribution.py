@@ -35,6 +35,7 @@ assists
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -62,6 +63,13 @@ class Journeys:
         Channel name of each code.
     weights : numpy.ndarray, optional
         Weight of each journey (bootstrap resampling); 1 when omitted.
+    counts : numpy.ndarray of int, optional
+        How many identical journeys each row stands for (aggregated paths:
+        same channels, conversion, revenue and touch gaps); 1 when omitted.
+        Every model weights a row by its count, and the bootstrap draws a
+        row's replicate weight as Poisson(count), the sum of ``count``
+        independent Poisson(1) journey weights, so an aggregated table gives
+        the same bootstrap distribution as the journeys it stands for.
     """
 
     channels: np.ndarray
@@ -71,14 +79,28 @@ class Journeys:
     revenue: np.ndarray
     names: tuple[str, ...]
     weights: np.ndarray | None = None
+    counts: np.ndarray | None = None
 
     @property
     def journey_weights(self) -> np.ndarray:
-        return np.ones(self.n_journeys) if self.weights is None else self.weights
+        """Weight of each row in every model: its count times its bootstrap weight."""
+        w = np.ones(self.n_journeys) if self.weights is None else self.weights
+        return w if self.counts is None else w * self.counts
 
     @property
     def weighted_revenue(self) -> np.ndarray:
-        return self.revenue if self.weights is None else self.revenue * self.weights
+        return self.revenue if self.weights is None and self.counts is None else self.revenue * self.journey_weights
+
+    @property
+    def total_journeys(self) -> int:
+        """Journeys the rows stand for (the sum of the counts)."""
+        return self.n_journeys if self.counts is None else int(self.counts.sum())
+
+    def replicate_weights(self, rng: np.random.Generator) -> np.ndarray:
+        """One Poisson-bootstrap replicate's weight of each row: Poisson(1) a journey, Poisson(count) a row."""
+        if self.counts is None:
+            return rng.poisson(1.0, self.n_journeys).astype(float)
+        return rng.poisson(self.counts).astype(float)
 
     @property
     def n_journeys(self) -> int:
@@ -92,7 +114,8 @@ class Journeys:
         return np.repeat(np.arange(self.n_journeys), self.lengths)
 
     def reweighted(self, weights: np.ndarray) -> Journeys:
-        """The same journeys with journey weights (a bootstrap replicate)."""
+        """The same journeys with bootstrap weights that replace their counts (a replicate's weight of a row
+        already counts its journeys, see :meth:`replicate_weights`)."""
         return Journeys(self.channels, self.times, self.offsets, self.converted, self.revenue, self.names,
                         np.asarray(weights, dtype=float))
 
@@ -143,8 +166,8 @@ def assists(j: Journeys) -> tuple[np.ndarray, np.ndarray]:
     k = len(j.names)
     pair = np.unique(jt[before] * k + j.channels[before])  # each journey counts once per channel
     journeys, channels = pair // k, pair % k
-    return (np.bincount(channels, minlength=k).astype(float),
-            np.bincount(channels, weights=j.revenue[journeys], minlength=k))
+    return (np.bincount(channels, weights=j.journey_weights[journeys], minlength=k),
+            np.bincount(channels, weights=j.weighted_revenue[journeys], minlength=k))
 
 
 def _states(j: Journeys, order: int) -> tuple[np.ndarray, int]:
@@ -163,69 +186,116 @@ def _states(j: Journeys, order: int) -> tuple[np.ndarray, int]:
     return inv.astype(np.int64), len(uniq)
 
 
+@dataclass(frozen=True, eq=False)
+class MarkovChain:
+    """The transitions of an order-k Markov chain over journeys, counted once so that any journey weights
+    (a bootstrap replicate) give the chain's counts by one sparse product.
+
+    Attributes
+    ----------
+    incidence : scipy.sparse.csr_matrix
+        Rows x distinct transitions: how often each row's journey makes each transition.
+    src, dst : numpy.ndarray of int
+        Source and destination state of each distinct transition; states are ``0..n_states-1``, then start,
+        conversion and null.
+    n_states : int
+    state_channel : numpy.ndarray of int
+        The channel of each state (its most recent channel).
+    n_channels : int
+    """
+
+    incidence: Any
+    src: np.ndarray
+    dst: np.ndarray
+    n_states: int
+    state_channel: np.ndarray
+    n_channels: int
+
+    def counts(self, weights: np.ndarray) -> np.ndarray:
+        """Weighted count of each distinct transition."""
+        return np.asarray(self.incidence.T @ weights, dtype=float)
+
+    def removal(self, weights: np.ndarray) -> tuple[float, np.ndarray]:
+        """(conversion probability, removal effect per channel) with journey weights ``weights``."""
+        from scipy.sparse import csr_matrix, identity
+        from scipy.sparse.linalg import spsolve
+
+        n_states = self.n_states
+        start, conv = n_states, n_states + 1
+        size = n_states + 3
+        counts = csr_matrix((self.counts(weights), (self.src, self.dst)), shape=(size, size))
+        out = np.asarray(counts.sum(axis=1)).ravel()
+        transient = np.arange(n_states + 1)  # states and start
+        denom = np.where(out[transient] > 0, out[transient], 1.0)
+        q_all = csr_matrix(counts[transient][:, transient].multiply(1.0 / denom[:, None]))
+        r_all = np.asarray(counts[transient][:, [conv]].todense()).ravel() / denom
+        eye = identity(len(transient), format="csc")
+
+        def p_conversion(removed: np.ndarray | None) -> float:
+            q, r = q_all, r_all
+            if removed is not None:  # transitions into removed states go to null instead
+                keep = np.ones(len(transient))
+                keep[removed] = 0.0
+                q = csr_matrix(q_all.multiply(keep[None, :]))
+                r = r_all.copy()
+                r[removed] = 0.0
+            absorb = spsolve((eye - q).tocsc(), r)
+            return float(absorb[start])  # from start
+
+        base = p_conversion(None)
+        effects = np.zeros(self.n_channels)
+        if base <= 0:
+            return base, effects
+        for c in range(self.n_channels):
+            removed = np.flatnonzero(self.state_channel == c)
+            if removed.size:
+                effects[c] = 1.0 - p_conversion(removed) / base
+        return base, effects
+
+
+def markov_chain(j: Journeys, order: int = 1) -> MarkovChain:
+    """Count the transitions of each row: start -> first state, state -> next state, last state -> conversion
+    (converted journeys) or null."""
+    from scipy.sparse import csr_matrix
+
+    states, n_states = _states(j, order)
+    state_channel = np.zeros(n_states, dtype=np.int64)
+    state_channel[states] = j.channels  # the channel of each state: the most recent channel of its touch
+    start, conv, null = n_states, n_states + 1, n_states + 2
+    jt = j.journey_of_touch()
+    nonempty = np.flatnonzero(j.lengths > 0)
+    same = np.flatnonzero(np.diff(jt) == 0)
+    rows = np.concatenate([nonempty, jt[same], nonempty])
+    src = np.concatenate([np.full(len(nonempty), start), states[same], states[j.offsets[1:][nonempty] - 1]])
+    dst = np.concatenate([states[j.offsets[:-1][nonempty]], states[same + 1],
+                          np.where(j.converted[nonempty], conv, null)])
+    size = n_states + 3
+    pair, col = np.unique(src.astype(np.int64) * size + dst, return_inverse=True)
+    incidence = csr_matrix((np.ones(len(rows)), (rows, col.ravel())), shape=(j.n_journeys, len(pair)))
+    return MarkovChain(incidence, pair // size, pair % size, n_states, state_channel, len(j.names))
+
+
 def markov_removal(j: Journeys, order: int = 1) -> tuple[float, np.ndarray]:
     """(conversion probability, removal effect per channel) of the order-k Markov chain.
 
-    Transitions counted from all journeys: start -> first state, state ->
-    next state, last state -> conversion (converted journeys) or null.
+    Transitions counted from all journeys (each weighted by :attr:`Journeys.journey_weights`): start -> first
+    state, state -> next state, last state -> conversion (converted journeys) or null. The removal effect of a
+    channel is the share of the conversion probability lost when its states lead to null.
     """
-    from scipy.sparse import csr_matrix, identity
-    from scipy.sparse.linalg import spsolve
-
-    states, n_states = _states(j, order)
-    k = len(j.names)
-    # the channel of each state: the most recent channel of the touch that made it
-    state_channel = np.zeros(n_states, dtype=np.int64)
-    state_channel[states] = j.channels
-    start, conv, null = n_states, n_states + 1, n_states + 2
-    first = j.offsets[:-1]
-    last = j.offsets[1:] - 1
-    nonempty = j.lengths > 0
-    src = [np.full(nonempty.sum(), start), states[:-1][np.diff(j.journey_of_touch()) == 0], states[last[nonempty]]]
-    dst = [states[first[nonempty]], states[1:][np.diff(j.journey_of_touch()) == 0],
-           np.where(j.converted[nonempty], conv, null)]
-    jt = j.journey_of_touch()
-    wj = j.journey_weights
-    same = np.diff(jt) == 0
-    wts = np.concatenate([wj[nonempty], wj[jt[:-1][same]], wj[nonempty]])
-    src_states, dst_states = np.concatenate(src), np.concatenate(dst)
-    size = n_states + 3
-    counts = csr_matrix((wts, (src_states, dst_states)), shape=(size, size))
-    out = np.asarray(counts.sum(axis=1)).ravel()
-    transient = np.arange(n_states + 1)  # states and start
-
-    def p_conversion(removed: np.ndarray | None) -> float:
-        q = counts[transient][:, transient].tolil()
-        r = np.asarray(counts[transient][:, [conv]].todense()).ravel()
-        if removed is not None:  # transitions into removed states go to null instead
-            q[:, removed] = 0
-            r_rows = removed
-            r[r_rows] = 0
-        q_rows = csr_matrix(q)
-        denom = np.where(out[transient] > 0, out[transient], 1.0)
-        qn = csr_matrix(q_rows.multiply(1.0 / denom[:, None]))
-        rn = r / denom
-        absorb = spsolve((identity(len(transient), format="csc") - qn).tocsc(), rn)
-        return float(absorb[-1])  # from start
-
-    base = p_conversion(None)
-    effects = np.zeros(k)
-    if base <= 0:
-        return base, effects
-    for c in range(k):
-        removed = np.flatnonzero(state_channel == c)
-        if removed.size:
-            effects[c] = 1.0 - p_conversion(removed) / base
-    return base, effects
+    return markov_chain(j, order).removal(j.journey_weights)
 
 
 def markov_credit(j: Journeys, order: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """(revenue per channel, removal effects) under the Markov model."""
     _, effects = markov_removal(j, order)
-    total = float(j.weighted_revenue[j.converted].sum())
+    return _split_by_effects(float(j.weighted_revenue[j.converted].sum()), effects), effects
+
+
+def _split_by_effects(total: float, effects: np.ndarray) -> np.ndarray:
+    """Revenue ``total`` split over channels in proportion to their removal effects (none when all are zero)."""
     if effects.sum() <= 0:
-        return np.zeros_like(effects), effects
-    return total * effects / effects.sum(), effects
+        return np.zeros_like(effects)
+    return np.asarray(total * effects / effects.sum(), dtype=float)
 
 
 def shapley_credit(j: Journeys) -> np.ndarray:
@@ -263,7 +333,8 @@ def journey_credit(j: Journeys, model: str, channels: np.ndarray, *, half_life: 
     The Shapley value of the game ``v(S) = revenue of converted journeys whose channels all lie in S`` splits
     each journey's revenue equally over its distinct channels (the game is a sum of unanimity games), so a
     channel set's credit is a weighted sum over journeys and a bootstrap replicate is one dot product.
-    Markov credit is not linear in the journeys (see :func:`markov_credit`).
+    Markov credit is not linear in the journeys (see :func:`markov_credit`). An aggregated row gives the
+    credit of one of its journeys (weight it by its count).
     """
     jt = j.journey_of_touch()
     if model == "shapley":
@@ -283,18 +354,23 @@ def bootstrap_credit(j: Journeys, models: tuple[str, ...], channels: np.ndarray,
                      rng: np.random.Generator, *, half_life: float = 7.0, first: float = 0.4, last: float = 0.4,
                      order: int = 1) -> dict[str, np.ndarray]:
     """Revenue credited to the channels in ``channels`` under each model, in ``replicates`` Poisson-bootstrap
-    replicates over journeys (each journey weighted by a Poisson(1) count; the same weights for every model).
+    replicates over journeys (each journey weighted by a Poisson(1) count, each aggregated row by a
+    Poisson(count) one; the same weights for every model).
 
-    Linear models (:func:`journey_credit`) cost one dot product a replicate; Markov is refitted on each."""
+    Linear models (:func:`journey_credit`) cost one dot product a replicate; Markov is refitted on each from
+    transition counts that are one sparse product of the weights (:class:`MarkovChain`)."""
     linear = {m: journey_credit(j, m, channels, half_life=half_life, first=first, last=last)
               for m in models if m != "markov"}
     out = {m: np.empty(replicates) for m in models}
+    chain = markov_chain(j, order) if "markov" in out else None
+    converted_revenue = np.where(j.converted, j.revenue, 0.0)
     for b in range(replicates):
-        w = rng.poisson(1.0, j.n_journeys).astype(float)
+        w = j.replicate_weights(rng)
         for m, v in linear.items():
             out[m][b] = float(w @ v)
-        if "markov" in out:
-            out["markov"][b] = float(markov_credit(j.reweighted(w), order)[0][channels].sum())
+        if chain is not None:
+            _, effects = chain.removal(w)
+            out["markov"][b] = float(_split_by_effects(float(w @ converted_revenue), effects)[channels].sum())
     return out
 
 

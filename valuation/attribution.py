@@ -238,9 +238,52 @@ def attribute(source: Any, options: AttributionOptions, *, columns: Mapping[str,
         inconsistent conversion or revenue within a journey, revenue on a
         non-converted journey, no conversions at all.
     """
+    j, diag = read_journeys(source, options, columns)
+    return attribute_journeys(j, diag, options, currency=currency, seed=seed, n_draws=n_draws, level=level)
+
+
+GA4_KEYS = ("ga4", "ga4_table", "conversion_events", "channel_rules")
+"""Keys of ``[attribution]`` that say how a GA4 export is read (not :class:`AttributionOptions`)."""
+
+
+def ga4_options(values: Mapping[str, Any], *, rules_flag: str = "[attribution] channel_rules") -> Any:
+    """:class:`~socialroi.valuation.ga4.GA4Options` from ``[attribution]`` keys or command-line flags
+    (``ga4_table``, ``conversion_events``, ``channel_rules``: a CSV path)."""
+    from socialroi.valuation.ga4 import DEFAULT_CHANNEL_RULES, GA4Options, read_channel_rules
+
+    events = tuple(values.get("conversion_events") or ("purchase",))
+    rules_path = values.get("channel_rules")
+    rules = read_channel_rules(rules_path, flag=rules_flag) if rules_path else DEFAULT_CHANNEL_RULES
+    return GA4Options(table=values.get("ga4_table"), conversion_events=events, channel_rules=rules)
+
+
+def attribute_ga4(source: Any, options: AttributionOptions, ga4: Any = None, *, currency: str = "USD", seed: int = 0,
+                  n_draws: int = DEFAULT_DRAWS, level: float = 0.95, flag: str = "--ga4",
+                  table_flag: str = "--ga4-table") -> AttributionResult:
+    """:func:`attribute` on the journeys of a GA4 export, built in the query engine
+    (:func:`socialroi.valuation.ga4.read_ga4`); ``ga4`` is a :class:`~socialroi.valuation.ga4.GA4Options`."""
+    from socialroi.valuation.ga4 import GA4Options, read_ga4
+
+    j, diag = read_ga4(source, ga4 or GA4Options(), flag=flag, table_flag=table_flag)
+    if options.channel_map:
+        j = _renamed(j, options.channel_map)
+        diag["channels"] = list(j.names)
+    return attribute_journeys(j, diag, options, currency=currency, seed=seed, n_draws=n_draws, level=level)
+
+
+def _renamed(j: Journeys, channel_map: Mapping[str, str]) -> Journeys:
+    """``j`` with channels renamed by ``channel_map`` (folded names; merged names share one code)."""
+    mapping = {fold_name(k): fold_name(v) for k, v in dict(channel_map).items()}
+    new = np.array([mapping.get(n, n) for n in j.names], dtype=object)
+    names, code = np.unique(new, return_inverse=True)
+    return replace(j, channels=code.ravel()[j.channels].astype(np.int64), names=tuple(str(n) for n in names))
+
+
+def attribute_journeys(j: Journeys, diag: dict[str, Any], options: AttributionOptions, *, currency: str = "USD",
+                       seed: int = 0, n_draws: int = DEFAULT_DRAWS, level: float = 0.95) -> AttributionResult:
+    """:func:`attribute` on journeys already read (a touch table, a GA4 export or aggregated paths)."""
     import pandas as pd
 
-    j, diag = read_journeys(source, options, columns)
     if diag["converted_journeys"] == 0:
         raise InputError("no journey converted, so there is no revenue to attribute")
     names = list(j.names)

@@ -138,11 +138,14 @@ class _Paths:
     def table(self, values: dict[str, Any], where: str) -> dict[str, Any]:
         """A section's values with every path key (:data:`~socialroi.valuation.schema.PATH_KEYS`) resolved, and
         its sub-tables likewise."""
-        from socialroi.valuation.schema import PATH_KEYS
+        from socialroi.valuation.schema import PATH_KEYS, SOURCE_KEYS
+        from socialroi.valuation.warehouse import is_url
 
         out = dict(values)
         for key, value in values.items():
-            if key in PATH_KEYS and isinstance(value, str):
+            if key in SOURCE_KEYS and isinstance(value, str) and not is_url(value):
+                out[key] = str(self.resolve(value, f"{where}.{key}"))
+            elif key in PATH_KEYS and isinstance(value, str):
                 out[key] = self.resolve(value, f"{where}.{key}")
             elif isinstance(value, dict) and key not in ("columns", "cpc_columns", "channel_map"):
                 out[key] = self.table(value, f"{where}.{key}")
@@ -190,10 +193,10 @@ def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[st
         _check_options(path, "traffic", TrafficOptions, {**sections["traffic"], "months": months},
                        exclude=("keywords", "cpc", "columns", "cpc_columns"))
     if "attribution" in sections:
-        from socialroi.valuation.attribution import AttributionOptions
+        from socialroi.valuation.attribution import GA4_KEYS, AttributionOptions
 
         _check_options(path, "attribution", AttributionOptions, sections["attribution"],
-                       exclude=("touchpoints", "columns"))
+                       exclude=("touchpoints", "columns", *GA4_KEYS))
     if "segments" in sections:
         sections["segments"]["spec"] = _segment_spec(path, sections["segments"])
     if "support" in sections:

@@ -354,12 +354,18 @@ def _components(project: Project, seed: int, n: int) -> dict[str, Any]:
                                         high=dr.get("high"), rates=rates, columns=dr.get("columns"), seed=seed,
                                         n_draws=n))
     if "attribution" in s:
-        from socialroi.valuation.attribution import AttributionOptions, attribute
+        from socialroi.valuation.attribution import GA4_KEYS, AttributionOptions, attribute, attribute_ga4, ga4_options
 
         at = dict(s["attribution"])
-        source, columns = at.pop("touchpoints"), at.pop("columns", None)
-        out["attribution"] = attribute(source, AttributionOptions(**at), columns=columns, currency=cur, seed=seed,
-                                       n_draws=n, level=level)
+        source, columns = at.pop("touchpoints", None), at.pop("columns", None)
+        ga4 = {k: at.pop(k) for k in GA4_KEYS if k in at}
+        if ga4.get("ga4"):
+            out["attribution"] = attribute_ga4(ga4["ga4"], AttributionOptions(**at), ga4_options(ga4), currency=cur,
+                                               seed=seed, n_draws=n, level=level, flag="[attribution] ga4",
+                                               table_flag="[attribution] ga4_table")
+        else:
+            out["attribution"] = attribute(source, AttributionOptions(**at), columns=columns, currency=cur,
+                                           seed=seed, n_draws=n, level=level)
         estimates.append(out["attribution"].estimate)
     if "segments" in s:
         from socialroi.valuation.segments import analyse_segments

@@ -294,7 +294,14 @@ class Funnel(_Section):
 class Attribution(_Section):
     """Revenue credited to channels from touchpoint paths; social's credit becomes direct revenue."""
 
-    touchpoints: Path = _f("Touchpoint table: journey, channel, timestamp, conversion value.")
+    touchpoints: Path | None = _f("Touchpoint table: journey, channel, timestamp, conversion value (or give ga4).",
+                                  None, example="touchpoints.csv")
+    ga4: str | None = _f("GA4 export instead of a touch table: a file, folder or glob of its daily Parquet or "
+                         "newline-delimited JSON files, or a connection URL (with ga4_table).", None)
+    ga4_table: str | None = _f("Table at the ga4 connection URL; events_* reads every daily table.", None)
+    conversion_events: Names = _f("GA4 event names that end a journey as a conversion.", ["purchase"])
+    channel_rules: Path | None = _f("CSV of GA4 channel rules (channel, source, medium, match) replacing the "
+                                    "default channel groups.", None)
     social_channels: Names = _f("Channel names that are social (after channel_map).")
     model: str = _f("Model whose social credit counts: first_touch, last_touch, linear, time_decay, "
                     "position_based, markov or shapley.", "markov")
@@ -306,6 +313,14 @@ class Attribution(_Section):
     channel_map: ColumnMap = _f("Channel renames applied first: old = \"new\".", {})
     columns: ColumnMap = _f("Map touchpoint columns: role = \"column name\".", {})
     date_order: DateOrder | None = _f("Order of NN/NN/YYYY timestamps when the column cannot show it.", None)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Attribution:
+        if (self.touchpoints is None) == (self.ga4 is None):
+            raise ValueError("[attribution] needs exactly one of touchpoints (a touch table) and ga4 (a GA4 export)")
+        if self.ga4 is None and (self.ga4_table or self.channel_rules):
+            raise ValueError("[attribution] ga4_table and channel_rules go with ga4")
+        return self
 
 
 class LiftTestSection(_Section):
@@ -457,7 +472,9 @@ SUBSECTION_MODELS: dict[str, type[_Section]] = {
 }
 # keys that name a file, in any section: read relative to the project file
 PATH_KEYS = frozenset({"keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers", "touchpoints",
-                       "micro", "tickets", "channel_costs", "weekly"})
+                       "micro", "tickets", "channel_costs", "weekly", "channel_rules"})
+# keys that name files or a connection URL: a path is read relative to the project file, a URL as it is
+SOURCE_KEYS = frozenset({"ga4"})
 _TYPE_TAGS = frozenset({"float", "int", "str", "bool", "date", "list", "dict", "none", "literal"})
 
 

@@ -1,0 +1,345 @@
+"""Journeys from a GA4 event export, built inside the query engine.
+
+GA4 no longer offers first-click, linear, time-decay or position-based
+attribution (retired in 2023), so analysts rebuild paths from the raw
+export. This module does it the same way on the embedded DuckDB and on a
+warehouse (:mod:`socialroi.valuation.warehouse`), and sends Python only the
+distinct paths with their counts.
+
+Rules (reported in the diagnostics):
+
+* **Sessions** are (``user_pseudo_id``, ``ga_session_id``), the session id
+  taken from ``event_params`` (its ``int_value``, or a number in
+  ``string_value``). Events without a session id (Measurement Protocol
+  events) are left out and counted.
+* **A session's channel** comes from the ``collected_traffic_source`` of its
+  first event (earliest ``event_timestamp``; among events at that instant,
+  one that carries a source wins). A ``gclid`` without a utm source counts
+  as source ``google``, medium ``cpc``; no source at all is ``(direct)`` /
+  ``(none)``. Source and medium, lower-cased, go through the channel rules
+  (:data:`DEFAULT_CHANNEL_RULES`, GA4's default channel groups; the first
+  rule that matches wins; ``--channel-rules FILE`` replaces them).
+* **Conversions**: a session converts when it has a conversion event
+  (``purchase`` unless told otherwise); its revenue is the sum over those
+  events of ``ecommerce.purchase_revenue``, or of the ``value`` event
+  parameter when the event has no ecommerce revenue.
+* **Journeys**: a user's sessions in time order, each journey ended by a
+  converting session; the sessions after a user's last conversion form an
+  unconverted journey. Touch times are the sessions' starts.
+
+Two layouts are read: the *export* layout (nested ``event_params``,
+``collected_traffic_source`` and ``ecommerce``, as BigQuery exports it) and a
+*flat* layout for warehouses without nested types (one row per event with
+columns ``user_pseudo_id``, ``event_timestamp``, ``event_name``,
+``ga_session_id``, ``source``, ``medium`` and optionally ``gclid``,
+``purchase_revenue``, ``value``), as staging models of the export give it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socialroi.valuation.errors import InputError
+
+PAID = r"^(.*cp.*|ppc|retargeting|paid.*)$"
+SOCIAL_SITES = (r"^(.*\.)?(facebook\.com|fb\.com|instagram\.com|linkedin\.com|lnkd\.in|twitter\.com|t\.co|x\.com|"
+                r"tiktok\.com|pinterest\.com|reddit\.com|snapchat\.com|threads\.net|youtube\.com|whatsapp\.com|"
+                r"vk\.com|bsky\.app|mastodon\.social)$|^(facebook|fb|ig|instagram|linkedin|twitter|x|tiktok|"
+                r"pinterest|reddit|snapchat|threads|youtube|whatsapp|vk|bluesky|mastodon)$")
+SEARCH_SITES = r"^(.*\.)?(google|bing|duckduckgo|yahoo|yandex|baidu|ecosia|naver|seznam|qwant)(\.[a-z.]+)?$"
+EMAIL = r"^(email|e-mail|e_mail|e mail|newsletter)$"
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    """One row of the channel rule table.
+
+    Parameters
+    ----------
+    channel : str
+        Channel group a session gets when the rule matches.
+    source, medium : str
+        Regular expressions (searched in the lower-cased value; empty: not tested).
+    match : {"all", "any"}
+        ``all``: every non-empty pattern must match; ``any``: one is enough.
+    """
+
+    channel: str
+    source: str = ""
+    medium: str = ""
+    match: str = "all"
+
+
+DEFAULT_CHANNEL_RULES: tuple[ChannelRule, ...] = (
+    ChannelRule("Direct", r"^\(direct\)$", r"^\((none|not set)\)$"),
+    ChannelRule("Paid Social", SOCIAL_SITES, PAID),
+    ChannelRule("Paid Search", SEARCH_SITES, PAID),
+    ChannelRule("Display", "", r"^(display|banner|expandable|interstitial|cpm)$"),
+    ChannelRule("Paid Other", "", PAID),
+    ChannelRule("Organic Social", SOCIAL_SITES, r"^(social|social-network|social-media|sm|social network|"
+                r"social media)$", "any"),
+    ChannelRule("Organic Search", SEARCH_SITES, r"^organic$", "any"),
+    ChannelRule("Email", EMAIL, EMAIL, "any"),
+    ChannelRule("Affiliates", "", r"^affiliate$"),
+    ChannelRule("Referral", "", r"^(referral|app|link)$"),
+)
+"""GA4's default channel groups, simplified to source and medium: evaluated in order; no match is
+``Unassigned``."""
+UNASSIGNED = "Unassigned"
+RULE_COLUMNS = ("channel", "source", "medium", "match")
+
+
+def read_channel_rules(path: str | Path, *, flag: str = "--channel-rules") -> tuple[ChannelRule, ...]:
+    """Read a rule table (CSV with columns channel, source, medium, match), checking every pattern."""
+    import csv
+
+    p = Path(path)
+    try:
+        with p.open(newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise InputError(f"{flag} {p}: cannot be read ({exc.strerror})") from None
+    if not rows or "channel" not in rows[0]:
+        raise InputError(f"{p}: a channel rule table needs the columns {', '.join(RULE_COLUMNS)} "
+                         f"(found: {', '.join(rows[0]) if rows else 'no rows'})")
+    rules = []
+    for i, row in enumerate(rows, start=2):
+        channel = (row.get("channel") or "").strip()
+        if not channel:
+            raise InputError(f"{p}, column channel, row {i}: blank; name the channel group of every rule")
+        match = (row.get("match") or "all").strip().lower()
+        if match not in ("all", "any"):
+            raise InputError(f"{p}, column match, row {i}: {match!r}; use all or any")
+        for col in ("source", "medium"):
+            try:
+                re.compile(row.get(col) or "")
+            except re.error as exc:
+                raise InputError(f"{p}, column {col}, row {i}: not a regular expression ({exc})") from None
+        rules.append(ChannelRule(channel, (row.get("source") or "").strip(), (row.get("medium") or "").strip(), match))
+    return tuple(rules)
+
+
+def channel_group(source: Any, medium: Any, rules: Sequence[ChannelRule]) -> Any:
+    """The Ibis expression of the channel group of (lower-cased) ``source`` and ``medium``."""
+    import ibis
+
+    cases = []
+    for r in rules:
+        tests = [col.re_search(pat) for col, pat in ((source, r.source), (medium, r.medium)) if pat]
+        if not tests:
+            cond = ibis.literal(True)
+        elif r.match == "any":
+            cond = tests[0] if len(tests) == 1 else tests[0] | tests[1]
+        else:
+            cond = tests[0] if len(tests) == 1 else tests[0] & tests[1]
+        cases.append((cond, r.channel))
+    return ibis.cases(*cases, else_=UNASSIGNED)
+
+
+def _param(t: Any, key: str, field: str) -> Any:
+    return t.event_params.filter(lambda p: p.key == key).map(lambda p: p.value[field])[0]
+
+
+def _struct_field(t: Any, column: str, field: str, dtype: str) -> Any:
+    import ibis
+
+    if column in t.columns and field in t[column].type().names:
+        return t[column][field].cast(dtype)
+    return ibis.null(dtype)
+
+
+def events(t: Any, *, name: str) -> Any:
+    """Normalised events: user, ts (microseconds), event, session (int), source, medium, gclid, revenue."""
+    import ibis
+
+    cols = set(t.columns)
+    if "event_params" in cols:
+        missing = [c for c in ("user_pseudo_id", "event_timestamp", "event_name") if c not in cols]
+        if missing:
+            raise InputError(f"{name}: a GA4 export needs the column(s) {', '.join(missing)} beside event_params")
+        session = ibis.coalesce(_param(t, "ga_session_id", "int_value").cast("int64"),
+                                _param(t, "ga_session_id", "string_value").try_cast("int64"))
+        value_param = ibis.coalesce(_param(t, "value", "double_value").cast("float64"),
+                                    _param(t, "value", "int_value").cast("float64"))
+        return t.select(user=t.user_pseudo_id.cast("string"), ts=t.event_timestamp.cast("int64"),
+                        event=t.event_name.cast("string"), session=session,
+                        source=_struct_field(t, "collected_traffic_source", "manual_source", "string"),
+                        medium=_struct_field(t, "collected_traffic_source", "manual_medium", "string"),
+                        gclid=_struct_field(t, "collected_traffic_source", "gclid", "string"),
+                        revenue=ibis.coalesce(_struct_field(t, "ecommerce", "purchase_revenue", "float64"),
+                                              value_param))
+    flat = ("user_pseudo_id", "event_timestamp", "event_name", "ga_session_id", "source", "medium")
+    missing = [c for c in flat if c not in cols]
+    if missing:
+        raise InputError(f"{name}: neither a GA4 export (no event_params column) nor a flat GA4 table (missing "
+                         f"{', '.join(missing)}); see the GA4 section of the README for both layouts")
+
+    def optional(col: str, dtype: str) -> Any:
+        return t[col].cast(dtype) if col in cols else ibis.null(dtype)
+
+    return t.select(user=t.user_pseudo_id.cast("string"), ts=t.event_timestamp.cast("int64"),
+                    event=t.event_name.cast("string"), session=t.ga_session_id.cast("int64"),
+                    source=t.source.cast("string"), medium=t.medium.cast("string"), gclid=optional("gclid", "string"),
+                    revenue=ibis.coalesce(optional("purchase_revenue", "float64"), optional("value", "float64")))
+
+
+def sessions(ev: Any, rules: Sequence[ChannelRule], conversion_events: Sequence[str]) -> Any:
+    """One row per session: user, session, start (microseconds), channel, converted, revenue."""
+    import ibis
+
+    ev = ev.filter(ev.session.notnull())
+    has_source = ibis.ifelse(ev.source.notnull() | ev.medium.notnull() | ev.gclid.notnull(), 1, 0)
+    ranked = ev.mutate(rank=ibis.row_number().over(group_by=[ev.user, ev.session],
+                                                   order_by=[ev.ts, ibis.desc(has_source), ev.source, ev.medium,
+                                                             ev.gclid, ev.event]))
+    first = ranked.filter(ranked["rank"] == 0)
+    paid_click = first.gclid.notnull() & first.source.isnull()
+    source = ibis.ifelse(paid_click, "google", first.source.lower().strip().fill_null("(direct)"))
+    medium = ibis.ifelse(paid_click, "cpc", first.medium.lower().strip().fill_null("(none)"))
+    first = first.select(first.user, first.session, channel=channel_group(source, medium, rules))
+    is_conv = ev.event.isin(list(conversion_events))
+    per = ev.group_by([ev.user, ev.session]).aggregate(
+        start=ev.ts.min(), converted=is_conv.any(),
+        revenue=ibis.ifelse(is_conv, ev.revenue.fill_null(0.0), 0.0).sum())
+    return per.join(first, ["user", "session"])
+
+
+def paths(s: Any) -> Any:
+    """Distinct journeys with their counts: path (channels in time order), gaps (days from each session to the
+    journey's last; only kept for converted journeys, where time decay needs them), converted, revenue, n."""
+    import ibis
+
+    order = [s.start, s.session]
+    conv = ibis.ifelse(s.converted, 1, 0)
+    s = s.mutate(journey=conv.cumsum(group_by=s.user, order_by=order) - conv)
+    last = s.start.max().over(group_by=[s.user, s.journey])
+    s = s.mutate(gap=((last - s.start).cast("float64") / 86_400_000_000.0))
+    order = [s.start, s.session]
+    j = s.group_by([s.user, s.journey]).aggregate(
+        path=s.channel.collect(order_by=order), gaps=s.gap.collect(order_by=order), converted=s.converted.any(),
+        revenue=s.revenue.sum(), touches=s.start.count())
+    j = j.mutate(gaps=ibis.ifelse(j.converted, j.gaps, ibis.null(j.gaps.type())),
+                 revenue=ibis.ifelse(j.converted, j.revenue, 0.0))
+    return j.group_by([j.path, j.gaps, j.converted, j.revenue]).aggregate(n=j.path.count(), touches=j.touches.sum())
+
+
+@dataclass(frozen=True)
+class GA4Options:
+    """How a GA4 export is read.
+
+    Parameters
+    ----------
+    table : str, optional
+        Table name when the source is a connection URL (``events_*`` reads every daily table).
+    conversion_events : sequence of str
+        Event names that end a journey as a conversion.
+    channel_rules : sequence of ChannelRule
+        Rule table, first match wins (default :data:`DEFAULT_CHANNEL_RULES`).
+    """
+
+    table: str | None = None
+    conversion_events: tuple[str, ...] = ("purchase",)
+    channel_rules: tuple[ChannelRule, ...] = DEFAULT_CHANNEL_RULES
+
+
+def read_ga4(source: str | Path, options: GA4Options, *, flag: str = "--ga4", table_flag: str = "--ga4-table",
+             con: Any = None) -> tuple[Any, dict[str, Any]]:
+    """Read a GA4 export into aggregated :class:`~socialroi.models.attribution.Journeys` (with counts).
+
+    Returns
+    -------
+    (Journeys, dict of diagnostics)
+    """
+    import pyarrow.compute as pc
+
+    from socialroi.valuation.warehouse import open_source
+
+    src = open_source(source, options.table, flag=flag, table_flag=table_flag, con=con)
+    ev = events(src.table, name=src.name)
+    try:
+        counts = ev.aggregate(events=ev.ts.count(), without_session=ev.session.isnull().sum()).to_pyarrow()
+        s = sessions(ev, options.channel_rules, options.conversion_events)
+        rows = paths(s).to_pyarrow()
+    except InputError:
+        raise
+    except Exception as exc:  # a type the export should not have, a broken file: the engine's words, one line
+        text = str(exc).strip().splitlines()
+        raise InputError(f"{flag} {src.name}: the engine could not read it as GA4 events "
+                         f"({text[0] if text else type(exc).__name__})") from None
+    n_events = int(counts["events"][0].as_py() or 0)
+    dropped = int(counts["without_session"][0].as_py() or 0)
+    if rows.num_rows == 0:
+        raise InputError(f"{flag} {src.name}: no session found ({n_events:,} events, {dropped:,} without "
+                         "ga_session_id)")
+    j = journeys_from_paths(rows["path"].combine_chunks(), rows["gaps"].combine_chunks(),
+                            rows["converted"].to_numpy(zero_copy_only=False).astype(bool),
+                            pc.fill_null(rows["revenue"], 0.0).to_numpy(zero_copy_only=False).astype(float),
+                            rows["n"].to_numpy(zero_copy_only=False).astype(np.int64))
+    diag = {"engine": src.backend, "events": n_events, "events_without_session": dropped,
+            "sessions": int(pc.sum(rows["touches"]).as_py()), "journeys": j.total_journeys,
+            "converted_journeys": int(j.journey_weights[j.converted].sum()),
+            "revenue": float(j.weighted_revenue[j.converted].sum()), "distinct_paths": j.n_journeys,
+            "channels": list(j.names), "mean_touches": float(pc.sum(rows["touches"]).as_py()) / j.total_journeys,
+            "conversion_events": list(options.conversion_events)}
+    return j, diag
+
+
+def journeys_from_paths(path: Any, gaps: Any, converted: np.ndarray, revenue: np.ndarray,
+                        counts: np.ndarray) -> Any:
+    """Aggregated :class:`Journeys` from path rows, in an order that does not depend on the engine.
+
+    ``path`` is a pyarrow list array of channel names per row, ``gaps`` a list array of days from each touch to
+    the row's last (null where time does not matter). Channel names are folded (trimmed, lower-case) and coded
+    in sorted order; rows are sorted by (converted, revenue, a 64-bit hash of path and gaps) so that the
+    bootstrap's draws, which go row by row, are the same whichever engine sent the rows in whichever order.
+    """
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from socialroi.models.attribution import Journeys
+    from socialroi.valuation.tables import fold_name
+
+    lengths = pc.list_value_length(path).to_numpy(zero_copy_only=False).astype(np.int64)
+    flat = pc.list_flatten(path).to_numpy(zero_copy_only=False)
+    raw_codes, raw_names = pd.factorize(flat)
+    names, code_of = np.unique(np.array([fold_name(str(c)) for c in raw_names], dtype=object), return_inverse=True)
+    channels = code_of.ravel()[raw_codes].astype(np.int64)
+    starts = np.r_[0, np.cumsum(lengths)]
+    within = np.arange(len(flat)) - np.repeat(starts[:-1], lengths)
+    gap_flat = np.zeros(len(flat))
+    has_gaps = ~pc.is_null(gaps).to_numpy(zero_copy_only=False)
+    if has_gaps.any():
+        touched = np.repeat(has_gaps, lengths)
+        gap_flat[touched] = pc.list_flatten(gaps.filter(pa_mask(has_gaps))).to_numpy(zero_copy_only=False)
+    row = np.repeat(np.arange(len(lengths)), lengths)
+    mixed = _mix(_mix(channels.astype(np.uint64) + (within.astype(np.uint64) << np.uint64(32)))
+                 ^ gap_flat.view(np.uint64))
+    key = np.zeros(len(lengths), dtype=np.uint64)
+    np.add.at(key, row, mixed)
+    order = np.lexsort((key, revenue, converted))
+    new_lengths = lengths[order]
+    new_starts = np.r_[0, np.cumsum(new_lengths)]
+    touch_order = np.repeat(starts[:-1][order], new_lengths) + (np.arange(len(flat)) - np.repeat(new_starts[:-1],
+                                                                                                   new_lengths))
+    return Journeys(channels[touch_order], -gap_flat[touch_order], new_starts, converted[order], revenue[order],
+                    tuple(str(n) for n in names), counts=counts[order])
+
+
+def pa_mask(values: np.ndarray) -> Any:
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.bool_())
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a well-spread 64-bit hash of each value."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))

@@ -1,0 +1,156 @@
+"""Where the data lives: tables opened through Ibis, in an embedded DuckDB by default or on the user's warehouse.
+
+A *source* is either files (a path, a folder, or a glob of Parquet or
+newline-delimited JSON files, such as the daily files of a GA4 export) read
+by an in-process DuckDB, or a connection URL that Ibis understands
+(``postgres://user@host/db``, ``duckdb:///file.duckdb``, ``bigquery://project/dataset``,
+``snowflake://...``) plus a table name. A table name may end in ``*``
+(``events_*``, GA4's daily shards): every table that matches is read as one.
+
+The embedded DuckDB gets a memory limit (``SOCIALROI_ENGINE_MEMORY``,
+default 2GB) and spills to a temporary folder beyond it, so exports larger
+than memory run out of core.
+
+Heavy steps (reading, normalising, grouping, path building) are Ibis
+expressions; only their aggregates reach Python.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from socialroi.valuation.errors import InputError
+
+FILE_SUFFIXES = {".parquet": "parquet", ".json": "json", ".jsonl": "json", ".ndjson": "json"}
+DEFAULT_MEMORY = "2GB"
+
+
+@dataclass(frozen=True)
+class Source:
+    """An opened source: its Ibis table, the backend's name and what the user called it (for messages)."""
+
+    table: Any
+    backend: str
+    name: str
+
+
+def is_url(source: str | Path) -> bool:
+    """True for a connection URL (``scheme://...``), False for a path or glob."""
+    return "://" in str(source)
+
+
+def embedded_engine() -> Any:
+    """A new in-process DuckDB connection with a memory limit and a spill folder."""
+    import tempfile
+
+    import ibis
+
+    con = ibis.duckdb.connect()
+    memory = os.environ.get("SOCIALROI_ENGINE_MEMORY", DEFAULT_MEMORY)
+    con.raw_sql(f"SET memory_limit = '{_sql_literal(memory)}'")
+    con.raw_sql(f"SET temp_directory = '{_sql_literal(tempfile.gettempdir())}'")
+    con.raw_sql("SET preserve_insertion_order = false")  # lets large aggregations stream
+    return con
+
+
+def _sql_literal(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def expand_files(source: str | Path, *, flag: str) -> list[Path]:
+    """The files a path, folder or glob names, sorted; an error that names ``flag`` when there are none or
+    when they mix formats."""
+    text = str(source)
+    path = Path(text)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix.lower() in FILE_SUFFIXES)
+    elif any(c in text for c in "*?["):
+        files = sorted(Path(p) for p in glob.glob(text) if Path(p).suffix.lower() in FILE_SUFFIXES)
+    elif path.exists():
+        files = [path]
+    else:
+        raise InputError(f"{flag} {text}: no such file or folder; give a file, a folder or a glob of the "
+                         "export's daily files")
+    if not files:
+        raise InputError(f"{flag} {text}: no Parquet or newline-delimited JSON files found there "
+                         f"(looked for {', '.join(sorted(FILE_SUFFIXES))})")
+    kinds = {FILE_SUFFIXES.get(p.suffix.lower()) for p in files}
+    if None in kinds:
+        raise InputError(f"{flag} {files[0]}: not a Parquet or newline-delimited JSON file "
+                         f"(expected a name ending in {', '.join(sorted(FILE_SUFFIXES))})")
+    if len(kinds) > 1:
+        raise InputError(f"{flag} {text}: mixes Parquet and JSON files; point it at one kind")
+    return files
+
+
+def open_source(source: str | Path, table: str | None = None, *, flag: str, table_flag: str,
+                con: Any = None) -> Source:
+    """Open ``source`` (files or a connection URL plus ``table``) as one Ibis table.
+
+    Parameters
+    ----------
+    source : str or Path
+        Path, folder or glob of Parquet / newline-delimited JSON files, or a connection URL.
+    table : str, optional
+        Table name at a URL (``*`` at the end reads every matching table as one); not used with files.
+    flag, table_flag : str
+        How the user named the source and the table (``--ga4``, ``--ga4-table``; or project keys), for errors.
+    con : optional
+        An Ibis connection to read files with (default: a new :func:`embedded_engine`).
+    """
+    if is_url(source):
+        return _open_url(str(source), table, flag=flag, table_flag=table_flag)
+    if table:
+        raise InputError(f"{table_flag} names a table, but {flag} is files; give {table_flag} only with a "
+                         "connection URL")
+    files = expand_files(source, flag=flag)
+    con = con or embedded_engine()
+    paths = [str(p) for p in files]
+    try:
+        if FILE_SUFFIXES[files[0].suffix.lower()] == "parquet":
+            t = con.read_parquet(paths, union_by_name=True)
+        else:
+            t = con.read_json(paths, format="newline_delimited", union_by_name=True)
+    except Exception as exc:  # the engine's own words name the broken file
+        raise InputError(f"{flag} {source}: cannot be read ({_first_line(exc)})") from None
+    return Source(t, "duckdb", str(source))
+
+
+def _open_url(url: str, table: str | None, *, flag: str, table_flag: str) -> Source:
+    import ibis
+
+    if not table:
+        raise InputError(f"{flag} is a connection URL; name the table with {table_flag} (events_* reads every "
+                         "daily table)")
+    try:
+        con = ibis.connect(url)
+    except Exception as exc:
+        raise InputError(f"{flag} {_redact(url)}: cannot connect ({_first_line(exc)})") from None
+    if table.endswith("*"):
+        names = sorted(n for n in con.list_tables() if n.startswith(table[:-1]))
+        if not names:
+            raise InputError(f"{table_flag} {table}: no table at {_redact(url)} starts with {table[:-1]!r}")
+        tables = [con.table(n) for n in names]
+        t = tables[0] if len(tables) == 1 else ibis.union(*tables)
+    else:
+        try:
+            t = con.table(table)
+        except Exception as exc:
+            raise InputError(f"{table_flag} {table}: not found at {_redact(url)} ({_first_line(exc)})") from None
+    return Source(t, con.name, f"{_redact(url)} {table}")
+
+
+def _redact(url: str) -> str:
+    """The URL without a password (``user:secret@host`` -> ``user:***@host``)."""
+    import re
+
+    return re.sub(r"(//[^/:@]+:)[^@/]*@", r"\1***@", url)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
