@@ -9,8 +9,8 @@ with the post-launch outcome set missing, drawn with the simulation smoother
 (state uncertainty), plus the irregular noise. Each draw is a whole path, so
 pointwise, cumulative and mean effects share one set of draws and their
 intervals agree. Each path also draws the variance parameters from their
-approximate sampling distribution (:func:`_parameter_draws`), which a plug-in
-maximum-likelihood fit leaves out.
+posterior under a flat prior on the standard deviations
+(:func:`_parameter_draws`), which a plug-in maximum-likelihood fit leaves out.
 
 Everything is standardised on the pre-period first (outcome and controls), for
 a well-scaled likelihood, and scaled back.
@@ -101,7 +101,7 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
     seasonal : int, optional
         Season length (e.g. 52 for weekly data with a yearly cycle).
     parameter_uncertainty : bool
-        Draw the variance parameters for each path from their estimated distribution (see
+        Draw the variance parameters for each path from their posterior (see
         :func:`_parameter_draws`), so the interval also carries the uncertainty of the fitted variances; without it
         the intervals are those of a plug-in maximum-likelihood fit, which under-cover with short pre-periods.
     """
@@ -140,8 +140,12 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
         notes.append(Text("the structural model's fit did not converge; read the counterfactual with care"))
     names = model.param_names
     irregular = names.index("sigma2.irregular")
-    param_draws = _parameter_draws(fit, int(draws), np.random.default_rng([seed, 1])) if parameter_uncertainty \
+    posterior = _parameter_draws(fit, int(draws), np.random.default_rng([seed, 1])) if parameter_uncertainty \
         else None
+    param_draws = None if posterior is None else posterior[0]
+    if posterior is not None and posterior[1] < MIN_EFFECTIVE_DRAWS:
+        notes.append(Text("the structural model's variance posterior rests on {n} effective draws of {m}; its "
+                          "interval is rougher than usual", n=Num(posterior[1], 0), m=str(PROPOSALS)))
     design = np.asarray(full.ssm["design"])
     if design.ndim == 2:
         design = np.repeat(design[:, :, None], n, axis=2)
@@ -184,26 +188,63 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
                         cum, cum_path, cum_lower, cum_upper, tuple(notes))
 
 
-def _parameter_draws(fit: Any, n: int, rng: np.random.Generator) -> np.ndarray | None:
-    """``n`` draws of the variance parameters from their approximate sampling distribution: normal around the
-    estimates with their estimated covariance (numerical Hessian), reflected at zero (a variance cannot be negative).
+PROPOSALS = 500
+"""Importance-sampling proposals of the variance parameters per fit (:func:`_parameter_draws`)."""
+MIN_EFFECTIVE_DRAWS = 30.0
+"""Below this effective sample size the variance posterior is warned about."""
 
-    The reflection matters where it is most needed: a state variance the likelihood puts at (or near) zero, the
-    usual fate of a small level variance beside larger noise, is drawn as a half-normal with its standard error
-    instead of being held at zero, where the counterfactual would ignore drift the data cannot rule out. On the
+
+def _parameter_draws(fit: Any, n: int, rng: np.random.Generator) -> tuple[np.ndarray, float] | None:
+    """``n`` draws of the variance parameters from their posterior under a flat prior on the standard deviations,
+    by importance resampling, and the effective sample size of the importance weights.
+
+    Why a posterior and not the maximum-likelihood fit's sampling distribution: a small level variance beside
+    larger noise is often estimated at zero, where the Hessian's standard error is small too, so a normal around
+    the estimate (even reflected at zero) keeps the counterfactual from drifting as much as the data allow. On the
     planted series (local level sd 0.2, white noise sd 1, 90 periods before and 30 after the launch; 200 data sets)
-    the 95 % interval of the mean effect covers 91.5 % with these draws and 89.5 % without them: better, still
-    short, because the Hessian's standard error is itself small when the estimate sits at zero. None when the fit
-    gives no usable covariance (the plug-in values are then used)."""
-    p = np.asarray(fit.params, dtype=float)
+    the 95 % interval of the mean effect covered 89.5 % with the variances held at their estimates, 91.5 % with the
+    reflected normal, and covers 94.0 % with these draws (96.5 % with noise sd 3). A flat prior on the standard
+    deviation (not an inverse-gamma on the variance, which piles up at zero: a Gibbs sampler with it covered 86.5 %)
+    lets the data rule out large drifts without forcing small ones to zero.
+
+    The proposal (:data:`PROPOSALS` points) is a defensive mixture on the standard-deviation scale: half from the
+    reflected normal around the estimates with twice their standard errors, half uniform on a box out to twice
+    ``sqrt(estimate + 3 se)``; each point is weighted by the pre-period likelihood over the proposal density and
+    ``n`` points are drawn with replacement by weight. None when the fit gives no usable covariance (the plug-in
+    values are then used).
+    """
+    import itertools
+
+    from scipy.stats import multivariate_normal
+
+    p = np.maximum(np.asarray(fit.params, dtype=float), 0.0)
     try:
         cov = np.asarray(fit.cov_params(), dtype=float)
     except Exception:  # noqa: BLE001 - a failed Hessian: fall back to the plug-in fit
         return None
     if not (np.all(np.isfinite(cov)) and np.all(np.isfinite(p))):
         return None
-    draws = rng.multivariate_normal(np.maximum(p, 0.0), cov, size=n, method="eigh")
-    return np.asarray(np.abs(draws))
+    k = len(p)
+    wide = 4.0 * cov  # twice the standard errors
+    box = 2.0 * np.sqrt(p + 3.0 * np.sqrt(np.maximum(np.diag(cov), 0.0)))
+    box = np.where(box > 0, box, 1.0)
+    half = PROPOSALS // 2
+    sd = np.vstack([np.sqrt(np.abs(rng.multivariate_normal(p, wide, size=half, method="eigh"))),
+                    rng.uniform(0.0, box, size=(PROPOSALS - half, k))])
+    var = sd ** 2
+    normal = multivariate_normal(p, wide, allow_singular=True)
+    reflected = sum(normal.pdf(var * np.array(signs)) for signs in itertools.product((1.0, -1.0), repeat=k))
+    density = 0.5 * np.asarray(reflected) * np.prod(2.0 * sd, axis=1) \
+        + 0.5 * np.all(sd <= box, axis=1) / np.prod(box)  # both on the standard-deviation scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loglike = np.array([fit.model.loglike(v) for v in var])
+        log_w = loglike - np.log(density)
+    log_w[~np.isfinite(log_w)] = -np.inf
+    if not np.isfinite(log_w.max()):
+        return None
+    w = np.exp(log_w - log_w.max())
+    w /= w.sum()
+    return var[rng.choice(PROPOSALS, size=n, p=w)], float(1.0 / np.sum(w * w))
 
 
 def _moved_controls(x: np.ndarray, pre: np.ndarray) -> list[Text]:
