@@ -4,8 +4,8 @@ section in every output; the project-file rules for the section."""
 import json
 import shutil
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import pytest
 
 from socialroi.datasets import example_project
