@@ -108,6 +108,12 @@ def test_bootstrap_and_json_are_reproducible_and_independent_of_row_order(export
     x, y = jr(rows), jr(shuffled)
     for field in ("channels", "times", "offsets", "converted", "revenue", "counts"):
         np.testing.assert_array_equal(getattr(x, field), getattr(y, field), err_msg=field)
+    # the embedded plan (what a file export runs) sends the same distinct journeys as the portable one
+    embedded = paths(sessions(events(src.table, name="x"), GA4Options().channel_rules, ("purchase",),
+                              plan="embedded"), plan="embedded").to_pyarrow()
+    z = jr(embedded)
+    for field in ("channels", "times", "offsets", "converted", "revenue", "counts"):
+        np.testing.assert_array_equal(getattr(x, field), getattr(z, field), err_msg=field)
 
 
 def test_channel_rules_can_be_replaced(tmp_path, export):
@@ -235,3 +241,46 @@ def test_bootstrap_through_counts_has_the_spread_of_the_journey_bootstrap():
         # sd of a 400-replicate sd is about 3.5 %: 15 % apart is a real difference
         assert np.std(b[m]) == pytest.approx(np.std(a[m]), rel=0.15), m
         assert np.mean(b[m]) == pytest.approx(np.mean(a[m]), rel=0.03), m
+
+
+def test_both_plans_break_first_event_ties_the_same_way_as_written():
+    """The embedded engine finds a session's first event by a struct arg_min, warehouses by a window: both must
+    take the event with the smallest (timestamp, carries no source, source, medium, gclid, event name), including
+    where events share the first instant and where a field is null."""
+    import ibis
+
+    from socialroi.valuation.ga4 import PLANS
+
+    rows = [  # user, ts, event, session, source, medium, gclid
+        ("u1", 10, "page_view", 1, "google", "organic", None),  # two sources at the first instant: the smaller
+        ("u1", 10, "session_start", 1, "facebook", "social", None),
+        ("u2", 10, "session_start", 2, None, None, None),  # the first event carries no source ...
+        ("u2", 11, "page_view", 2, "facebook", "social", None),  # ... a later one does: Direct
+        ("u3", 10, "session_start", 3, None, None, None),  # the same instant: the one with a source wins
+        ("u3", 10, "page_view", 3, "newsletter", "email", None),
+        ("u4", 10, "page_view", 4, None, "email", None),  # a null source sorts after a written one
+        ("u4", 10, "session_start", 4, "facebook", "social", None),
+        ("u5", 10, "session_start", 5, None, None, "Cj0K"),  # a gclid alone: google / cpc
+        ("u6", 10, "page_view", None, "facebook", "social", None),  # no session id: counted, left out
+    ]
+    frame = pd.DataFrame(rows, columns=["user_pseudo_id", "event_timestamp", "event_name", "ga_session_id", "source",
+                                        "medium", "gclid"]).astype({"ga_session_id": "Int64"})
+    con = ibis.duckdb.connect()
+    ev = events(con.create_table("flat", frame), name="flat")
+    want = {"u1": "Organic Social", "u2": "Direct", "u3": "Email", "u4": "Organic Social", "u5": "Paid Search"}
+    for plan in PLANS:
+        got = sessions(ev, GA4Options().channel_rules, ("purchase",), plan=plan).to_pandas()
+        assert dict(zip(got["user"], got["channel"])) == want, plan
+
+
+def test_the_engine_memory_limit_is_named_when_it_runs_out_or_is_not_a_size(export, monkeypatch):
+    """Running out of the engine's memory is not the export's fault: the message names the limit and how to raise
+    it; a limit that is not a size is refused before any work."""
+    opts = AttributionOptions(social_channels=("organic social",), bootstrap=0)
+    monkeypatch.setenv("SOCIALROI_ENGINE_MEMORY", "1MB")
+    with pytest.raises(InputError, match=r"ran out of its memory limit \(1MB\); set the environment variable "
+                                         r"SOCIALROI_ENGINE_MEMORY higher"):
+        attribute_ga4(export.files[0].parent, opts)
+    monkeypatch.setenv("SOCIALROI_ENGINE_MEMORY", "lots")
+    with pytest.raises(InputError, match="SOCIALROI_ENGINE_MEMORY='lots' is not a memory size"):
+        attribute_ga4(export.files[0].parent, opts)

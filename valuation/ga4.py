@@ -142,8 +142,10 @@ def channel_group(source: Any, medium: Any, rules: Sequence[ChannelRule]) -> Any
     return ibis.cases(*cases, else_=UNASSIGNED)
 
 
-def _param(t: Any, key: str, field: str) -> Any:
-    return t.event_params.filter(lambda p: p.key == key).map(lambda p: p.value[field])[0]
+def _param(t: Any, key: str) -> Any:
+    """The ``value`` struct of the event parameter ``key`` (null when the event has none): one list filter per
+    key, whichever of its fields are read (the filter over every event is most of the engine's time)."""
+    return t.event_params.filter(lambda p: p.key == key).map(lambda p: p.value)[0]
 
 
 def _struct_field(t: Any, column: str, field: str, dtype: str) -> Any:
@@ -163,10 +165,9 @@ def events(t: Any, *, name: str) -> Any:
         missing = [c for c in ("user_pseudo_id", "event_timestamp", "event_name") if c not in cols]
         if missing:
             raise InputError(f"{name}: a GA4 export needs the column(s) {', '.join(missing)} beside event_params")
-        session = ibis.coalesce(_param(t, "ga_session_id", "int_value").cast("int64"),
-                                _param(t, "ga_session_id", "string_value").try_cast("int64"))
-        value_param = ibis.coalesce(_param(t, "value", "double_value").cast("float64"),
-                                    _param(t, "value", "int_value").cast("float64"))
+        sid, value = _param(t, "ga_session_id"), _param(t, "value")
+        session = ibis.coalesce(sid["int_value"].cast("int64"), sid["string_value"].try_cast("int64"))
+        value_param = ibis.coalesce(value["double_value"].cast("float64"), value["int_value"].cast("float64"))
         return t.select(user=t.user_pseudo_id.cast("string"), ts=t.event_timestamp.cast("int64"),
                         event=t.event_name.cast("string"), session=session,
                         source=_struct_field(t, "collected_traffic_source", "manual_source", "string"),
@@ -189,44 +190,103 @@ def events(t: Any, *, name: str) -> Any:
                     revenue=ibis.coalesce(optional("purchase_revenue", "float64"), optional("value", "float64")))
 
 
-def sessions(ev: Any, rules: Sequence[ChannelRule], conversion_events: Sequence[str]) -> Any:
-    """One row per session: user, session, start (microseconds), channel, converted, revenue."""
+PLANS = ("portable", "embedded")
+"""Two query plans of one set of rules. ``portable`` runs on every SQL engine Ibis reaches (a window finds a
+session's first event; journeys collect their channels with an ordered aggregate). ``embedded`` is for DuckDB,
+where it is measured 2-5x faster at each step: the first event by a struct ``arg_min`` inside the session
+aggregation (no sort), and journeys as unordered lists of (rank, channel, start) sorted afterwards. BigQuery and
+Snowflake cannot order by a struct, so warehouses get the portable plan. Tests hold the two plans equal."""
+
+
+def session_stats(ev: Any, conversion_events: Sequence[str], *, plan: str = "portable") -> Any:
+    """One row per (user, session), the events without a session id in a row of their own per user (session
+    null): events, start (microseconds), converted, revenue, and the first event's source, medium and gclid."""
     import ibis
 
-    ev = ev.filter(ev.session.notnull())
-    has_source = ibis.ifelse(ev.source.notnull() | ev.medium.notnull() | ev.gclid.notnull(), 1, 0)
-    ranked = ev.mutate(rank=ibis.row_number().over(group_by=[ev.user, ev.session],
-                                                   order_by=[ev.ts, ibis.desc(has_source), ev.source, ev.medium,
-                                                             ev.gclid, ev.event]))
-    first = ranked.filter(ranked["rank"] == 0)
-    paid_click = first.gclid.notnull() & first.source.isnull()
-    source = ibis.ifelse(paid_click, "google", first.source.lower().strip().fill_null("(direct)"))
-    medium = ibis.ifelse(paid_click, "cpc", first.medium.lower().strip().fill_null("(none)"))
-    first = first.select(first.user, first.session, channel=channel_group(source, medium, rules))
+    _check_plan(plan)
     is_conv = ev.event.isin(list(conversion_events))
-    per = ev.group_by([ev.user, ev.session]).aggregate(
-        start=ev.ts.min(), converted=is_conv.any(),
-        revenue=ibis.ifelse(is_conv, ev.revenue.fill_null(0.0), 0.0).sum())
-    return per.join(first, ["user", "session"])
+    stats = {"events": ev.ts.count(), "start": ev.ts.min(), "converted": is_conv.any(),
+             "revenue": ibis.ifelse(is_conv, ev.revenue.fill_null(0.0), 0.0).sum()}
+    no_source = ev.source.isnull() & ev.medium.isnull() & ev.gclid.isnull()
+    if plan == "embedded":
+        value = ibis.struct({"source": ev.source, "medium": ev.medium, "gclid": ev.gclid})
+        key = ibis.struct({"ts": ev.ts, "no_source": no_source, "source": ev.source, "medium": ev.medium,
+                           "gclid": ev.gclid, "event": ev.event})
+        per = ev.group_by([ev.user, ev.session]).aggregate(**stats, first=value.argmin(key))
+        return per.select("user", "session", "events", "start", "converted", "revenue", source=per.first["source"],
+                          medium=per.first["medium"], gclid=per.first["gclid"])
+    per = ev.group_by([ev.user, ev.session]).aggregate(**stats)
+    w = ev.filter(ev.session.notnull())
+    w_no_source = w.source.isnull() & w.medium.isnull() & w.gclid.isnull()
+    ranked = w.mutate(rank=ibis.row_number().over(
+        group_by=[w.user, w.session],
+        order_by=[w.ts, ibis.ifelse(w_no_source, 1, 0), w.source, w.medium, w.gclid, w.event]))
+    first = ranked.filter(ranked["rank"] == 0).select("user", "session", "source", "medium", "gclid")
+    return per.left_join(first, ["user", "session"]).select("user", "session", "events", "start", "converted",
+                                                            "revenue", "source", "medium", "gclid")
 
 
-def paths(s: Any) -> Any:
-    """Distinct journeys with their counts: path (channels in time order), gaps (days from each session to the
-    journey's last; only kept for converted journeys, where time decay needs them), converted, revenue, n."""
+def sessions(ev: Any, rules: Sequence[ChannelRule], conversion_events: Sequence[str], *, stats: Any = None,
+             plan: str = "portable", keep: Any = None) -> Any:
+    """One row per session: user, session, start (microseconds), channel, converted, revenue.
+
+    ``stats`` is :func:`session_stats` of ``ev`` when it was already computed (and materialised). The channel
+    rules (regular expressions) run once per distinct (source, medium, has a gclid), not once per session;
+    ``keep`` materialises that small table."""
     import ibis
 
+    per = session_stats(ev, conversion_events, plan=plan) if stats is None else stats
+    per = per.filter(per.session.notnull())
+    per = per.select("user", "session", "start", "converted", "revenue", "source", "medium",
+                     has_gclid=per.gclid.notnull())
+    pairs = per.select("source", "medium", "has_gclid").distinct()
+    paid_click = pairs.has_gclid & pairs.source.isnull()
+    source = ibis.ifelse(paid_click, "google", pairs.source.lower().strip().fill_null("(direct)"))
+    medium = ibis.ifelse(paid_click, "cpc", pairs.medium.lower().strip().fill_null("(none)"))
+    pairs = pairs.mutate(channel=channel_group(source, medium, rules))
+    if keep is not None:
+        pairs = keep(pairs)
+    joined = per.join(pairs, [per.source.identical_to(pairs.source), per.medium.identical_to(pairs.medium),
+                              per.has_gclid == pairs.has_gclid])
+    return joined.select("user", "session", "start", "channel", "converted", "revenue")
+
+
+def paths(s: Any, *, plan: str = "portable", keep: Any = None) -> Any:
+    """Distinct journeys with their counts: path (channels in time order), gaps (days from each session to the
+    journey's last; only kept for converted journeys, where time decay needs them), converted, revenue, n.
+
+    ``keep`` materialises the sessions with their journey number (the window) before the grouping."""
+    import ibis
+
+    _check_plan(plan)
     order = [s.start, s.session]
     conv = ibis.ifelse(s.converted, 1, 0)
-    s = s.mutate(journey=conv.cumsum(group_by=s.user, order_by=order) - conv)
-    last = s.start.max().over(group_by=[s.user, s.journey])
-    s = s.mutate(gap=((last - s.start).cast("float64") / 86_400_000_000.0))
-    order = [s.start, s.session]
-    j = s.group_by([s.user, s.journey]).aggregate(
-        path=s.channel.collect(order_by=order), gaps=s.gap.collect(order_by=order), converted=s.converted.any(),
-        revenue=s.revenue.sum(), touches=s.start.count())
+    s = s.mutate(journey=conv.cumsum(group_by=s.user, order_by=order) - conv,
+                 rank=ibis.row_number().over(group_by=s.user, order_by=order))
+    if keep is not None:
+        s = keep(s)
+    totals = {"converted": s.converted.any(), "revenue": s.revenue.sum(), "touches": s.start.count()}
+    if plan == "embedded":  # unordered lists of (rank, channel, start), each sorted: no sort of the whole table
+        j = s.group_by([s.user, s.journey]).aggregate(
+            touch=ibis.struct({"rank": s["rank"], "channel": s.channel, "start": s.start}).collect().sort(), **totals)
+        j = j.mutate(path=j.touch.map(lambda t: t["channel"]),
+                     gaps=j.touch.map(lambda t: (j.touch[-1]["start"] - t["start"]).cast("float64") / _DAY_US))
+    else:
+        last = s.start.max().over(group_by=[s.user, s.journey])
+        s = s.mutate(gap=((last - s.start).cast("float64") / _DAY_US))
+        j = s.group_by([s.user, s.journey]).aggregate(
+            path=s.channel.collect(order_by=s["rank"]), gaps=s.gap.collect(order_by=s["rank"]), **totals)
     j = j.mutate(gaps=ibis.ifelse(j.converted, j.gaps, ibis.null(j.gaps.type())),
                  revenue=ibis.ifelse(j.converted, j.revenue, 0.0))
     return j.group_by([j.path, j.gaps, j.converted, j.revenue]).aggregate(n=j.path.count(), touches=j.touches.sum())
+
+
+_DAY_US = 86_400_000_000.0
+
+
+def _check_plan(plan: str) -> None:
+    if plan not in PLANS:
+        raise ValueError(f"plan must be one of {PLANS}, not {plan!r}")
 
 
 @dataclass(frozen=True)
@@ -262,16 +322,30 @@ def read_ga4(source: str | Path, options: GA4Options, *, flag: str = "--ga4", ta
 
     src = open_source(source, options.table, flag=flag, table_flag=table_flag, con=con)
     ev = events(src.table, name=src.name)
+    # the embedded engine keeps the session table and the journeys' windows as temporary tables, so that the
+    # export is scanned once and every later step reads the small tables (a warehouse gets the same query as one
+    # statement: the user may not have the right to create tables there)
+    plan = "embedded" if src.backend == "duckdb" else "portable"
+    keep = (lambda t: t.cache()) if plan == "embedded" else None
     try:
-        counts = ev.aggregate(events=ev.ts.count(), without_session=ev.session.isnull().sum()).to_pyarrow()
-        s = sessions(ev, options.channel_rules, options.conversion_events)
-        rows = paths(s).to_pyarrow()
+        stats = session_stats(ev, options.conversion_events, plan=plan)
+        stats = keep(stats) if keep else stats
+        counts = stats.aggregate(events=stats.events.sum(),
+                                 without_session=stats.events.sum(where=stats.session.isnull())).to_pyarrow()
+        s = sessions(ev, options.channel_rules, options.conversion_events, stats=stats, plan=plan, keep=keep)
+        rows = paths(s, plan=plan, keep=keep).to_pyarrow()
     except InputError:
         raise
     except Exception as exc:  # a type the export should not have, a broken file: the engine's words, one line
         text = str(exc).strip().splitlines()
-        raise InputError(f"{flag} {src.name}: the engine could not read it as GA4 events "
-                         f"({text[0] if text else type(exc).__name__})") from None
+        first = text[0] if text else type(exc).__name__
+        if "out of memory" in first.lower():  # not the export's fault: say which limit and how to raise it
+            from socialroi.valuation.warehouse import engine_memory
+
+            raise InputError(f"{flag} {src.name}: the query engine ran out of its memory limit ({engine_memory()}); "
+                             "set the environment variable SOCIALROI_ENGINE_MEMORY higher (for example 4GB) and run "
+                             "again") from None
+        raise InputError(f"{flag} {src.name}: the engine could not read it as GA4 events ({first})") from None
     n_events = int(counts["events"][0].as_py() or 0)
     dropped = int(counts["without_session"][0].as_py() or 0)
     if rows.num_rows == 0:

@@ -50,11 +50,20 @@ def embedded_engine() -> Any:
     import ibis
 
     con = ibis.duckdb.connect()
-    memory = os.environ.get("SOCIALROI_ENGINE_MEMORY", DEFAULT_MEMORY)
-    con.raw_sql(f"SET memory_limit = '{_sql_literal(memory)}'")
+    memory = engine_memory()
+    try:
+        con.raw_sql(f"SET memory_limit = '{_sql_literal(memory)}'")
+    except Exception:  # noqa: BLE001 - DuckDB's parser error: say what a limit looks like
+        raise InputError(f"SOCIALROI_ENGINE_MEMORY={memory!r} is not a memory size; write it like 2GB or 800MB") \
+            from None
     con.raw_sql(f"SET temp_directory = '{_sql_literal(tempfile.gettempdir())}'")
     con.raw_sql("SET preserve_insertion_order = false")  # lets large aggregations stream
     return con
+
+
+def engine_memory() -> str:
+    """The embedded engine's memory limit: ``SOCIALROI_ENGINE_MEMORY`` (like ``2GB``), default :data:`DEFAULT_MEMORY`."""
+    return os.environ.get("SOCIALROI_ENGINE_MEMORY", "").strip() or DEFAULT_MEMORY
 
 
 def _sql_literal(text: str) -> str:
