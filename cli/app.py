@@ -161,10 +161,16 @@ class _flags_for_options:
 
 @app.command()
 def traffic(
-    keywords: Annotated[Path, typer.Argument(metavar="KEYWORDS",
-                                             help="Keyword traffic export (query/keyword and clicks columns).")],
+    keywords: Annotated[Optional[Path], typer.Argument(
+        metavar="KEYWORDS", help="Keyword traffic export (query/keyword and clicks columns); with --search-console, "
+                                 "the CPC table.")] = None,
     cpc: Annotated[Optional[Path], typer.Argument(metavar="CPC", help="Keyword CPC table (keyword and CPC or low/high bids). "
                                                   "Default: the CPC column of KEYWORDS.")] = None,
+    search_console: Annotated[Optional[str], typer.Option(
+        help="A Search Console bulk export (searchdata_site_impression) instead of KEYWORDS: a file, folder or glob "
+             "of its Parquet or newline-delimited JSON files, or a connection URL (with --search-console-table); "
+             "clicks are summed per query in the query engine. Then the one table argument is the CPC table.")] = None,
+    search_console_table: Annotated[Optional[str], typer.Option(help="Table at the --search-console URL.")] = None,
     keyword_col: Annotated[Optional[str], typer.Option(help="Keyword column of KEYWORDS.")] = None,
     clicks_col: Annotated[Optional[str], typer.Option(help="Clicks column of KEYWORDS.")] = None,
     cpc_keyword_col: Annotated[Optional[str], typer.Option(help="Keyword column of CPC.")] = None,
@@ -207,9 +213,24 @@ def traffic(
     _format(fmt, output)  # refuse a contradicting --format/--output before any work
     from socialroi.cli.output import check_output
     from socialroi.cli.render import traffic_report
+    from socialroi.valuation.errors import InputError
+    from socialroi.valuation.search_console import traffic_input
     from socialroi.valuation.traffic import TrafficOptions, value_traffic
 
-    check_output(output, [keywords, cpc])
+    if search_console is not None:
+        if keywords is None or cpc is not None:
+            raise InputError("with --search-console give one table, the CPC table: socialroi traffic --search-console "
+                             "EXPORT CPC (a bulk export has no CPCs)")
+        if keyword_col or clicks_col:
+            raise InputError("--keyword-col and --clicks-col name a keyword table's columns; a Search Console bulk "
+                             "export has fixed ones (query, clicks)")
+        keywords, cpc = None, keywords
+    elif keywords is None:
+        raise InputError("give the keyword traffic export (KEYWORDS) or a Search Console bulk export "
+                         "(--search-console)")
+    elif search_console_table:
+        raise InputError("--search-console-table goes with --search-console")
+    check_output(output, [p for p in (keywords, cpc) if p is not None])
     with _flags_for_options(TrafficOptions, {"cpc_duplicates": "--duplicates"}):
         opts = TrafficOptions(
             replacement_share=replacement_share, brand_terms=tuple(brand or ()), brand_regex=brand_regex,
@@ -218,12 +239,14 @@ def traffic(
             cpc_duplicates=duplicates, fold_diacritics=fold_diacritics, country=country, currency=currency,
             rates=_rates(rate), top=top,
         )
+    traffic_table, traffic_columns, source = traffic_input(
+        keywords, search_console, search_console_table,
+        columns={k: v for k, v in (("keyword", keyword_col), ("clicks", clicks_col)) if v})
     result = value_traffic(
-        keywords, cpc, opts,
-        traffic_columns={k: v for k, v in (("keyword", keyword_col), ("clicks", clicks_col)) if v},
+        traffic_table, cpc, opts, traffic_columns=traffic_columns,
         cpc_columns={k: v for k, v in (("keyword", cpc_keyword_col), ("cpc", cpc_col), ("cpc_low", cpc_low_col),
                                        ("cpc_high", cpc_high_col)) if v},
-        seed=seed or 0, n_draws=draws or 10_000,
+        seed=seed or 0, n_draws=draws or 10_000, source=source,
     )
     _emit(traffic_report(result), fmt, output)
 

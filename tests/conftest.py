@@ -35,6 +35,17 @@ def run_cli(capsys):
     return run
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throw-away PostgreSQL server (initdb, pg_ctl) for the whole session; skipped where it cannot start."""
+    from pg_server import postgres_server
+
+    with postgres_server() as s:
+        if isinstance(s, str):
+            pytest.skip(s)
+        yield s
+
+
 @pytest.fixture
 def reference_data() -> Path:
     """The shared reference-data folder; tests using it skip when it is absent."""

@@ -3,7 +3,6 @@ Snowflake (no account needed: the generated SQL must parse in that dialect)."""
 
 import numpy as np
 import pytest
-from pg_server import postgres_server
 
 from socialroi.datasets.ga4 import write_ga4_export
 from socialroi.valuation.attribution import AttributionOptions, attribute_ga4
@@ -30,11 +29,8 @@ def flat(export, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def server():
-    with postgres_server() as s:
-        if isinstance(s, str):
-            pytest.skip(s)
-        yield s
+def server(pg_server):
+    return pg_server
 
 
 def test_postgres_gives_the_same_attribution_as_duckdb(server, export, flat):

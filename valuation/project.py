@@ -191,7 +191,7 @@ def _sections(path: Path, model, paths: _Paths, months: float | None) -> dict[st
         from socialroi.valuation.traffic import TrafficOptions
 
         _check_options(path, "traffic", TrafficOptions, {**sections["traffic"], "months": months},
-                       exclude=("keywords", "cpc", "columns", "cpc_columns"))
+                       exclude=("keywords", "cpc", "columns", "cpc_columns", "search_console", "search_console_table"))
     if "attribution" in sections:
         from socialroi.valuation.attribution import GA4_KEYS, AttributionOptions
 

@@ -337,12 +337,18 @@ def _components(project: Project, seed: int, n: int) -> dict[str, Any]:
     out: dict[str, Any] = {"estimates": []}
     estimates: list[ValueEstimate] = out["estimates"]
     if "traffic" in s:
+        from socialroi.valuation.search_console import traffic_input
+
         t = dict(s["traffic"])
-        keywords, cpc = t.pop("keywords"), t.pop("cpc", None)
+        keywords, cpc = t.pop("keywords", None), t.pop("cpc", None)
         columns, cpc_columns = t.pop("columns", None), t.pop("cpc_columns", None)
+        traffic, columns, source = traffic_input(keywords, t.pop("search_console", None),
+                                                 t.pop("search_console_table", None), columns=columns,
+                                                 flag="[traffic] search_console",
+                                                 table_flag="[traffic] search_console_table")
         opts = TrafficOptions(currency=cur, rates=rates, months=project.months, **t)
-        out["traffic"] = value_traffic(keywords, cpc, opts, traffic_columns=columns, cpc_columns=cpc_columns,
-                                       seed=seed, n_draws=n)
+        out["traffic"] = value_traffic(traffic, cpc, opts, traffic_columns=columns, cpc_columns=cpc_columns,
+                                       seed=seed, n_draws=n, source=source)
         estimates.extend(out["traffic"].estimates)
     if "social" in s:
         so = s["social"]

@@ -89,8 +89,13 @@ class CurrencySection(_Section):
 class Traffic(_Section):
     """Organic and social search clicks valued at what the same clicks cost in paid search."""
 
-    keywords: Path = _f("Traffic export: search-console, analytics or SEO-tool file with keyword and clicks.",
-                        example="keywords.csv")
+    keywords: Path | None = _f("Traffic export: search-console, analytics or SEO-tool file with keyword and clicks "
+                               "(or give search_console).", None, example="keywords.csv")
+    search_console: str | None = _f("Search Console bulk export (searchdata_site_impression) instead of keywords: a "
+                                    "file, folder or glob of its Parquet or newline-delimited JSON files, or a "
+                                    "connection URL (with search_console_table); summed per query in the query "
+                                    "engine.", None)
+    search_console_table: str | None = _f("Table at the search_console connection URL.", None)
     cpc: Path | None = _f("CPC export: keyword planner or SEO tool, keyword and CPC or low/high bids.", None,
                           example="cpc.csv")
     replacement_share: float = _f("Share of those clicks you would really have bought.", 1.0, ge=0, le=1,
@@ -115,6 +120,20 @@ class Traffic(_Section):
                                  unit="share 0-1")
     columns: ColumnMap = _f("Map traffic columns socialroi does not recognise: role = \"column name\".", {})
     cpc_columns: ColumnMap = _f("Map CPC columns socialroi does not recognise: role = \"column name\".", {})
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Traffic:
+        if (self.keywords is None) == (self.search_console is None):
+            raise ValueError("[traffic] needs exactly one of keywords (a keyword table) and search_console (a Search "
+                             "Console bulk export)")
+        if self.search_console is not None and self.cpc is None:
+            raise ValueError("[traffic] search_console has no CPC column: give cpc = \"file.csv\" beside it")
+        if self.search_console is None and self.search_console_table:
+            raise ValueError("[traffic] search_console_table goes with search_console")
+        if self.search_console is not None and self.columns:
+            raise ValueError("[traffic] columns maps a keyword table's columns; a Search Console bulk export has "
+                             "fixed ones (query, clicks)")
+        return self
     no_market: Literal["exclude", "impute"] = _f("Keywords with CPC 0 (nobody bids): exclude or impute.", "exclude")
     decimal: Literal["auto", "comma", "dot"] = _f("Decimal mark of numbers in the files.", "auto")
     traffic_period: Literal["as_exported", "month", "year"] = _f(
@@ -474,7 +493,7 @@ SUBSECTION_MODELS: dict[str, type[_Section]] = {
 PATH_KEYS = frozenset({"keywords", "cpc", "metrics", "rate_card", "ledger", "file", "customers", "touchpoints",
                        "micro", "tickets", "channel_costs", "weekly", "channel_rules"})
 # keys that name files or a connection URL: a path is read relative to the project file, a URL as it is
-SOURCE_KEYS = frozenset({"ga4"})
+SOURCE_KEYS = frozenset({"ga4", "search_console"})
 _TYPE_TAGS = frozenset({"float", "int", "str", "bool", "date", "list", "dict", "none", "literal"})
 
 

@@ -506,6 +506,7 @@ def value_traffic(
     cpc_columns: Mapping[str, str] | None = None,
     seed: int = 0,
     n_draws: int = DEFAULT_DRAWS,
+    source: Any = None,
 ) -> TrafficValuation:
     """Value organic clicks at the price of the same clicks in paid search.
 
@@ -526,6 +527,10 @@ def value_traffic(
         Seed of the run (draws depend on it and the component name only).
     n_draws : int
         Number of Monte Carlo draws.
+    source : SourceReading, optional
+        What reading ``traffic`` found when a query engine prepared it (a Search Console bulk export,
+        :func:`socialroi.valuation.search_console.read_search_console`): its phrase joins the method, its notes
+        the warnings, its figures the diagnostics (key ``"source"``).
 
     Returns
     -------
@@ -572,7 +577,7 @@ def value_traffic(
         # single-threaded: faster here, and keys come out in first-appearance order (reproducible sums)
         grouped = pa.table({"k": keys, "c": clicks}).group_by("k", use_threads=False).aggregate([("c", "sum")])
         cpc_keys, k_low, k_high, currency, cpc_warnings, info = cpc_job.result()
-    warnings = list(dict.fromkeys(cpc_warnings))
+    warnings = list(dict.fromkeys([*(source.notes if source is not None else ()), *cpc_warnings]))
     notes = list(dict.fromkeys([*t_table.notes, *c_table.notes]))
 
     # 1. one row per join key (normalised keyword, and country when joined by country)
@@ -592,6 +597,8 @@ def value_traffic(
     matched = (idx >= 0) & ~brand
     unmatched = (idx < 0) & ~brand
     period_factor, period_note, seo = _period_factor(t_table, opts)
+    if source is not None:
+        period_note = Text("{note}{source}", note=period_note, source=source.method)
     if seo:
         warnings.append(Text("the clicks are an SEO tool's traffic estimate (modelled from rankings and search volume), "
                              "not measured clicks; read the value as an estimate of an estimate"))
@@ -653,6 +660,7 @@ def value_traffic(
         "keyword_coverage": key_cov,
         **info,
         "reading_notes": notes,
+        **({"source": dict(source.diagnostics)} if source is not None else {}),
     }
     assumptions = {
         "replacement_share": float(opts.replacement_share),
