@@ -318,7 +318,7 @@ def read_ga4(source: str | Path, options: GA4Options, *, flag: str = "--ga4", ta
     """
     import pyarrow.compute as pc
 
-    from socialroi.valuation.warehouse import open_source
+    from socialroi.valuation.warehouse import engine_error, open_source
 
     src = open_source(source, options.table, flag=flag, table_flag=table_flag, con=con)
     ev = events(src.table, name=src.name)
@@ -336,16 +336,8 @@ def read_ga4(source: str | Path, options: GA4Options, *, flag: str = "--ga4", ta
         rows = paths(s, plan=plan, keep=keep).to_pyarrow()
     except InputError:
         raise
-    except Exception as exc:  # a type the export should not have, a broken file: the engine's words, one line
-        text = str(exc).strip().splitlines()
-        first = text[0] if text else type(exc).__name__
-        if "out of memory" in first.lower():  # not the export's fault: say which limit and how to raise it
-            from socialroi.valuation.warehouse import engine_memory
-
-            raise InputError(f"{flag} {src.name}: the query engine ran out of its memory limit ({engine_memory()}); "
-                             "set the environment variable SOCIALROI_ENGINE_MEMORY higher (for example 4GB) and run "
-                             "again") from None
-        raise InputError(f"{flag} {src.name}: the engine could not read it as GA4 events ({first})") from None
+    except Exception as exc:  # a type the export should not have, a broken file, the memory limit: one line
+        raise engine_error(exc, flag, src.name, "GA4 events") from None
     n_events = int(counts["events"][0].as_py() or 0)
     dropped = int(counts["without_session"][0].as_py() or 0)
     if rows.num_rows == 0:

@@ -69,7 +69,7 @@ def read_search_console(source: str | Path, table: str | None = None, *, flag: s
         The table has columns ``query``, ``clicks`` and, when the export has one, ``country``; one row per
         distinct query (and country), clicks summed over the export's web-search rows.
     """
-    from socialroi.valuation.warehouse import open_source
+    from socialroi.valuation.warehouse import engine_error, open_source
 
     src = open_source(source, table, flag=flag, table_flag=table_flag, con=con)
     cols = set(src.table.columns)
@@ -82,10 +82,8 @@ def read_search_console(source: str | Path, table: str | None = None, *, flag: s
     try:
         facts = facts_expr.to_pyarrow().to_pylist()[0]
         rows = per_query.to_pyarrow()
-    except Exception as exc:  # a broken file or a type the export should not have: the engine's words, one line
-        text = str(exc).strip().splitlines()
-        raise InputError(f"{flag} {src.name}: the engine could not read it as a Search Console bulk export "
-                         f"({text[0] if text else type(exc).__name__})") from None
+    except Exception as exc:  # a broken file, a type the export should not have, the memory limit: one line
+        raise engine_error(exc, flag, src.name, "a Search Console bulk export") from None
     if facts["negative"]:
         raise InputError(f"{flag} {src.name}: {facts['negative']:,} row(s) have negative clicks; clicks are counts")
     if rows.num_rows == 0:

@@ -160,6 +160,17 @@ def _redact(url: str) -> str:
     return re.sub(r"(//[^/:@]+:)[^@/]*@", r"\1***@", url)
 
 
+def engine_error(exc: BaseException, flag: str, name: str, what: str) -> InputError:
+    """The one-line error for a query that failed in the engine: running out of the embedded engine's memory
+    names the limit and how to raise it (not the input's fault); anything else gives the engine's own first line
+    after ``{flag} {name}: the engine could not read it as {what}``."""
+    first = _first_line(exc)
+    if "out of memory" in first.lower():
+        return InputError(f"{flag} {name}: the query engine ran out of its memory limit ({engine_memory()}); set the "
+                          "environment variable SOCIALROI_ENGINE_MEMORY higher (for example 4GB) and run again")
+    return InputError(f"{flag} {name}: the engine could not read it as {what} ({first})")
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
