@@ -266,12 +266,48 @@ def _keys(table: Table, opts: TrafficOptions, by_country: bool = False):
     """
     import pyarrow.compute as pc
 
+    raw = pc.fill_null(table.text("keyword"), "")
+    return (raw, *_join_keys(raw, _country_keys(table) if by_country else None, opts))
+
+
+def _join_keys(raw, countries, opts: TrafficOptions):
+    """(normalised keywords, join keys) of raw keywords and, when joining by country, their countries."""
+    import pyarrow.compute as pc
+
     from socialroi.valuation.keywords import normalize_keys
 
-    raw = pc.fill_null(table.text("keyword"), "")
     norm = normalize_keys(raw, fold_diacritics=opts.fold_diacritics)
-    keys = pc.binary_join_element_wise(norm, _country_keys(table), "\x00") if by_country else norm
-    return raw, norm, keys
+    keys = pc.binary_join_element_wise(norm, countries, "\x00") if countries is not None else norm
+    return norm, keys
+
+
+def _spelling_clicks(table: Table, clicks: np.ndarray, by_country: bool):
+    """(raw spelling, country or None, clicks) summed per distinct spelling (and country), in order of first
+    appearance.
+
+    A keyword export repeats each spelling on many rows (one per day, page, device or country), so the
+    normalisation and the key grouping run on the distinct spellings, not on every row. Dictionary encoding keeps
+    first appearance, and ``bincount`` adds each spelling's clicks in row order, so the keys, their order and
+    their sums (whole numbers, exact) are those of the rows themselves."""
+    import pyarrow.compute as pc
+
+    raw = pc.fill_null(table.text("keyword"), "")
+    codes, spellings = _factorize(raw)
+    countries = None
+    if by_country:
+        c_codes, c_names = _factorize(_country_keys(table))
+        pair, _ = _factorize(pa_int64(codes * len(c_names) + c_codes))
+        first = np.full(int(pair.max()) + 1 if len(pair) else 0, -1, dtype=np.int64)
+        first[pair[::-1]] = np.arange(len(pair) - 1, -1, -1)  # the first row of each (spelling, country)
+        spellings, countries = spellings.take(pa_int64(codes[first])), c_names.take(pa_int64(c_codes[first]))
+        codes = pair
+    return spellings, countries, np.bincount(codes, weights=clicks, minlength=len(spellings))
+
+
+def pa_int64(values: np.ndarray):
+    import pyarrow as pa
+
+    return pa.array(values, type=pa.int64())
 
 
 def _country_keys(table: Table):
@@ -572,10 +608,10 @@ def value_traffic(
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         cpc_job = pool.submit(_cpc_table, c_table, opts, by_country)
-        clicks = t_table.numbers("clicks").values
-        raw, norm, keys = _keys(t_table, opts, by_country)
-        # single-threaded: faster here, and keys come out in first-appearance order (reproducible sums)
-        grouped = pa.table({"k": keys, "c": clicks}).group_by("k", use_threads=False).aggregate([("c", "sum")])
+        raw, countries, clicks = _spelling_clicks(t_table, t_table.numbers("clicks").values, by_country)
+        norm, keys = _join_keys(raw, countries, opts)
+        key_codes, uniques = _factorize(keys)  # keys in order of first appearance; sums in row order
+        grouped = pa.table({"k": uniques, "c_sum": np.bincount(key_codes, weights=clicks, minlength=len(uniques))})
         cpc_keys, k_low, k_high, currency, cpc_warnings, info = cpc_job.result()
     warnings = list(dict.fromkeys([*(source.notes if source is not None else ()), *cpc_warnings]))
     notes = list(dict.fromkeys([*t_table.notes, *c_table.notes]))
