@@ -51,7 +51,7 @@ def write_bulk_export(out: Path, *, queries: int = 500, days: int = 14, rows_per
     vocabulary = np.array([f"{a} {b}" for a, b in zip(rng.choice(["buy", "best", "cheap", "how to", "review",
                                                                   "pris", "labākais", "أفضل", "بهترین"], queries),
                                                        (f"item {i}" for i in range(queries)))], dtype=object)
-    popularity = rng.zipf(1.6, queries).astype(float)
+    popularity = 1.0 / rng.permutation(np.arange(1, queries + 1)) ** 1.1  # Zipf's law over query ranks
     popularity /= popularity.sum()
     frames = []
     files = []
