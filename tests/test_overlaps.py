@@ -65,3 +65,18 @@ def test_example_lists_overlaps_and_every_output_shows_the_conservative_roi(run_
     rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
     assert rows["Conservative blended ROI (fitted point, overlaps once)"] == pytest.approx(
         doc["conservative_blended_roi"] / 100)
+
+
+def test_a_run_without_overlaps_shows_no_empty_overlap_table(run_cli, tmp_path):
+    """One component and the costs: nothing can count twice, so no header-only table in any report format."""
+    import shutil
+
+    for name in ("keywords.csv", "cpc.csv"):
+        shutil.copy(example_project().parent / name, tmp_path / name)
+    (tmp_path / "costs.csv").write_text("category,item,amount,currency\nagency,SEO retainer,2000,EUR\n")
+    (tmp_path / "p.toml").write_text('[project]\nname = "one"\ncurrency = "EUR"\n\n[costs]\nledger = "costs.csv"\n\n'
+                                     '[traffic]\nkeywords = "keywords.csv"\ncpc = "cpc.csv"\n')
+    for name in ("r.html", "r.md"):
+        assert run_cli("report", tmp_path / "p.toml", "-o", tmp_path / name, "--draws", "500")[0] == 0
+        page = (tmp_path / name).read_text()
+        assert "Traffic value" in page and "Components that may count the same money" not in page

@@ -192,10 +192,11 @@ def _components(run, f, full: bool) -> Section:
                            for g in roi.value_by_evidence()])
     tables = [Table("Components (fitted model)", pd.DataFrame(rows), units),
               Table("Value by evidence grade", grades, {"Value": "money", "Share": "share"})]
-    overlaps = pd.DataFrame([{"Components": f"{labels[o.first]} / {labels[o.second]}", "Reason": f.t(o.reason),
-                              "Treatment": f.t(o.treatment)} for o in run.overlaps],
-                            columns=["Components", "Reason", "Treatment"])
-    tables.append(Table("Components that may count the same money", overlaps))
+    if run.overlaps:  # a header with no rows says nothing; the conservative ROI card already says "not counted: -"
+        overlaps = pd.DataFrame([{"Components": f"{labels[o.first]} / {labels[o.second]}", "Reason": f.t(o.reason),
+                                  "Treatment": f.t(o.treatment)} for o in run.overlaps],
+                                columns=["Components", "Reason", "Treatment"])
+        tables.append(Table("Components that may count the same money", overlaps))
     conf = run.confounding
     if conf.rows:
         from socialroi.valuation.confounding import STRENGTHS
