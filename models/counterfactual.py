@@ -4,9 +4,10 @@ The model (statsmodels ``UnobservedComponents``) is fitted by maximum
 likelihood on the pre-launch periods: a local level (or local linear trend),
 optional seasonality, and a regression on control series that the launch did
 not touch. The post-launch counterfactual is the model's posterior predictive
-distribution given the pre-launch data: the same model over the whole span
-with the post-launch outcome set missing, drawn with the simulation smoother
-(state uncertainty), plus the irregular noise. Each draw is a whole path, so
+distribution given the pre-launch data: the last pre-launch state drawn from
+its filtered distribution and run forward through the state equation (state
+uncertainty, including the regression coefficients), plus the irregular
+noise (:func:`_forecast_paths`). Each draw is a whole path, so
 pointwise, cumulative and mean effects share one set of draws and their
 intervals agree. Each path also draws the variance parameters from their
 posterior under a flat prior on the standard deviations
@@ -135,7 +136,6 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
         missing[~pre] = np.nan
         full = UnobservedComponents(missing, exog=x, mle_regression=False, **spec)
         full.update(fit.params)
-        smoother = full.simulation_smoother()
     if not fit.mle_retvals.get("converged", True):
         notes.append(Text("the structural model's fit did not converge; read the counterfactual with care"))
     names = model.param_names
@@ -149,19 +149,11 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
     design = np.asarray(full.ssm["design"])
     if design.ndim == 2:
         design = np.repeat(design[:, :, None], n, axis=2)
-    rng = np.random.default_rng(seed)
     post = ~pre
-    paths = np.empty((int(draws), int(post.sum())))
-    sigma = float(np.sqrt(max(fit.params[irregular], 0.0)))
-    for r in range(int(draws)):
-        if param_draws is not None:
-            full.update(param_draws[r])
-            sigma = float(np.sqrt(param_draws[r][irregular]))
-        smoother.simulate(measurement_disturbance_variates=rng.standard_normal(n),
-                          state_disturbance_variates=rng.standard_normal(n * full.ssm.k_posdef),
-                          initial_state_variates=rng.standard_normal(full.k_states))
-        signal = np.einsum("kt,kt->t", design[0], smoother.simulated_state)
-        paths[r] = signal[post] + sigma * rng.standard_normal(int(post.sum()))
+    params = np.tile(np.asarray(fit.params, dtype=float), (int(draws), 1)) if param_draws is None else param_draws
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        paths = _forecast_paths(model, params, design[0][:, post], irregular, np.random.default_rng(seed))
     cf = paths * sd + mu  # counterfactual paths in the outcome's unit
     tail = (1 - level) / 2
     predicted = np.full(n, np.nan)
@@ -188,6 +180,47 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
                         cum, cum_path, cum_lower, cum_upper, tuple(notes))
 
 
+def _forecast_paths(model: Any, params: np.ndarray, post_design: np.ndarray, irregular: int,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Paths (one per row of ``params``) of the post-launch outcome given the pre-launch data, standardised.
+
+    After the launch the outcome is not observed, so the states' distribution given the pre-launch data is the
+    forecast from the last pre-launch state: for each distinct parameter vector the Kalman filter of the pre-launch
+    model gives that state's mean and covariance; each path draws it and runs the state equation forward, adding
+    state disturbances and the irregular noise. Exact, like drawing the whole span with the simulation smoother and
+    keeping the post-launch part, at a fraction of its cost (one filter per distinct parameter vector instead of a
+    smoothing pass per path: 57 states for a weekly season took 38 ms a path that way). ``post_design`` is the
+    observation row of each post-launch period (the control series enter it as regression states)."""
+    draws, n_post = len(params), post_design.shape[1]
+    distinct, which = np.unique(params, axis=0, return_inverse=True)
+    which = which.ravel()
+    out = np.empty((draws, n_post))
+    for u, p in enumerate(distinct):
+        rows = np.flatnonzero(which == u)
+        m = len(rows)
+        res = model.filter(p, cov_type="none")  # no parameter covariance (94 % of a call); sets model.ssm to p
+        a = np.asarray(res.filtered_state)[:, -1]
+        cov = np.asarray(res.filtered_state_cov)[:, :, -1]
+        transition, selection, state_cov = (np.asarray(model.ssm[name]) for name in
+                                            ("transition", "selection", "state_cov"))
+        transition, selection, state_cov = (v[..., 0] if v.ndim == 3 else v
+                                            for v in (transition, selection, state_cov))
+        state = a[:, None] + _sqrt_psd(cov) @ rng.standard_normal((len(a), m))
+        shock = selection @ _sqrt_psd(state_cov)
+        noise = float(np.sqrt(max(p[irregular], 0.0)))
+        for t in range(n_post):
+            state = transition @ state + shock @ rng.standard_normal((shock.shape[1], m))
+            out[rows, t] = post_design[:, t] @ state + noise * rng.standard_normal(m)
+    return out
+
+
+def _sqrt_psd(matrix: np.ndarray) -> np.ndarray:
+    """A square root ``L`` with ``L @ L.T`` = the symmetric positive semi-definite ``matrix`` (tiny negative
+    eigenvalues from rounding set to zero)."""
+    values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
+    return np.asarray(vectors * np.sqrt(np.clip(values, 0.0, None)), dtype=float)
+
+
 PROPOSALS = 500
 """Importance-sampling proposals of the variance parameters per fit (:func:`_parameter_draws`)."""
 MIN_EFFECTIVE_DRAWS = 30.0
@@ -203,7 +236,7 @@ def _parameter_draws(fit: Any, n: int, rng: np.random.Generator) -> tuple[np.nda
     the estimate (even reflected at zero) keeps the counterfactual from drifting as much as the data allow. On the
     planted series (local level sd 0.2, white noise sd 1, 90 periods before and 30 after the launch; 200 data sets)
     the 95 % interval of the mean effect covered 89.5 % with the variances held at their estimates, 91.5 % with the
-    reflected normal, and covers 94.0 % with these draws (96.5 % with noise sd 3). A flat prior on the standard
+    reflected normal, and covers 95.0 % with these draws (96.5 % with noise sd 3). A flat prior on the standard
     deviation (not an inverse-gamma on the variance, which piles up at zero: a Gibbs sampler with it covered 86.5 %)
     lets the data rule out large drifts without forcing small ones to zero.
 
