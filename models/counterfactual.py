@@ -134,8 +134,7 @@ def structural_counterfactual(y: np.ndarray, controls: np.ndarray | None, pre: n
         fit = model.fit(disp=False, maxiter=500)
         missing = z.copy()
         missing[~pre] = np.nan
-        full = UnobservedComponents(missing, exog=x, mle_regression=False, **spec)
-        full.update(fit.params)
+        full = UnobservedComponents(missing, exog=x, mle_regression=False, **spec)  # its design: the controls
     if not fit.mle_retvals.get("converged", True):
         notes.append(Text("the structural model's fit did not converge; read the counterfactual with care"))
     names = model.param_names

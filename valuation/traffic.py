@@ -296,15 +296,16 @@ def _spelling_clicks(table: Table, clicks: np.ndarray, by_country: bool):
     countries = None
     if by_country:
         c_codes, c_names = _factorize(_country_keys(table))
-        pair, _ = _factorize(pa_int64(codes * len(c_names) + c_codes))
-        first = np.full(int(pair.max()) + 1 if len(pair) else 0, -1, dtype=np.int64)
-        first[pair[::-1]] = np.arange(len(pair) - 1, -1, -1)  # the first row of each (spelling, country)
-        spellings, countries = spellings.take(pa_int64(codes[first])), c_names.take(pa_int64(c_codes[first]))
+        pair, _ = _factorize(_pa_int64(codes * len(c_names) + c_codes))
+        # codes come in order of first appearance, so a row is the first of its (spelling, country) exactly when
+        # its code is above every earlier one; those rows, in order, are the pairs 0, 1, 2, ...
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(pair), prepend=-1) > 0)
+        spellings, countries = spellings.take(_pa_int64(codes[first])), c_names.take(_pa_int64(c_codes[first]))
         codes = pair
     return spellings, countries, np.bincount(codes, weights=clicks, minlength=len(spellings))
 
 
-def pa_int64(values: np.ndarray):
+def _pa_int64(values: np.ndarray):
     import pyarrow as pa
 
     return pa.array(values, type=pa.int64())
