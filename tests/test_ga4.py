@@ -284,3 +284,28 @@ def test_the_engine_memory_limit_is_named_when_it_runs_out_or_is_not_a_size(expo
     monkeypatch.setenv("SOCIALROI_ENGINE_MEMORY", "lots")
     with pytest.raises(InputError, match="SOCIALROI_ENGINE_MEMORY='lots' is not a memory size"):
         attribute_ga4(export.files[0].parent, opts)
+
+
+def test_cli_takes_channel_rules_and_conversion_events_as_a_user_gives_them(tmp_path, export, run_cli):
+    """--channel-rules and --conversion-event on the command line: the same answer as the options in Python, and
+    a rule table with a bad pattern exits 2 naming the flag's file, column and row."""
+    from socialroi.valuation.attribution import ga4_options
+
+    rules = tmp_path / "rules.csv"
+    rules.write_text("channel,source,medium,match\nOffline,,^qr$,all\nSocial,"
+                     "^(facebook|l\\.instagram\\.com|linkedin|tiktok)$,,all\nOther,,,all\n")
+    code, out, err = run_cli("attribution", "--ga4", export.files[0].parent, "--social", "social", "--channel-rules",
+                             rules, "--conversion-event", "session_start", "--bootstrap", "0", "-f", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    want = attribute_ga4(export.files[0].parent, AttributionOptions(social_channels=("social",), bootstrap=0),
+                         ga4_options({"channel_rules": rules, "conversion_events": ["session_start"]}))
+    assert doc["diagnostics"]["channels"] == ["offline", "other", "social"]
+    assert doc["diagnostics"]["conversion_events"] == ["session_start"]
+    assert doc["diagnostics"]["journeys"] == doc["diagnostics"]["converted_journeys"] == len(export.sessions)
+    assert doc["estimate"]["point"] == pytest.approx(want.estimate.point, rel=1e-12)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("channel,source,medium,match\nX,(unclosed,,all\n")
+    code, _, err = run_cli("attribution", "--ga4", export.files[0].parent, "--social", "x", "--channel-rules", bad)
+    assert code == 2 and "column source, row 2: not a regular expression" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1

@@ -124,7 +124,9 @@ def test_project_reads_search_console_and_refuses_it_without_cpc(bulk, cpc_csv, 
         load_project(tmp_path / "q.toml")
 
 
-def test_postgres_gives_the_same_clicks_as_duckdb(pg_server, bulk):
+@pytest.fixture(scope="module")
+def bulk_on_postgres(pg_server, bulk):
+    """The bulk export as one table, searchdata_site_impression, on a real PostgreSQL server."""
     import ibis
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -134,12 +136,31 @@ def test_postgres_gives_the_same_clicks_as_duckdb(pg_server, bulk):
     table = pa.concat_tables([pq.read_table(f) for f in bulk.files])
     con.create_table("searchdata_site_impression", table, overwrite=True)
     con.disconnect()
+    return pg_server
+
+
+def test_postgres_gives_the_same_clicks_as_duckdb(bulk_on_postgres, bulk):
+    pg_server = bulk_on_postgres
     on_pg, pg_reading = read_search_console(pg_server.url, "searchdata_site_impression")
     on_duck, duck_reading = read_search_console(bulk.files[0].parent)
     assert pg_reading.diagnostics["engine"] == "postgres"
     assert on_pg.to_pandas().equals(on_duck.to_pandas())
     assert {k: v for k, v in pg_reading.diagnostics.items() if k != "engine"} == \
         {k: v for k, v in duck_reading.diagnostics.items() if k != "engine"}
+
+
+def test_cli_reads_a_bulk_export_table_at_a_url(bulk_on_postgres, bulk, cpc_csv, run_cli):
+    """--search-console URL --search-console-table NAME, as a user with the export in a warehouse gives them."""
+    pg_server = bulk_on_postgres
+    code, out, err = run_cli("traffic", "--search-console", pg_server.url, "--search-console-table",
+                             "searchdata_site_impression", cpc_csv, "-f", "json")
+    assert code == 0, err
+    (estimate,) = json.loads(out)["estimates"]
+    assert estimate["diagnostics"]["source"]["engine"] == "postgres"
+    code, out_duck, _ = run_cli("traffic", "--search-console", bulk.files[0].parent, cpc_csv, "-f", "json")
+    assert json.loads(out_duck)["estimates"][0]["point"] == estimate["point"]
+    code, _, err = run_cli("traffic", "--search-console", pg_server.url, "--search-console-table", "nope", cpc_csv)
+    assert code == 2 and "--search-console-table nope: not found" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize("dialect", ["bigquery", "snowflake", "postgres"])
