@@ -59,3 +59,21 @@ def test_bad_values_name_file_column_and_row(values, message, row):
 def test_blanks_allowed_become_nan():
     out = parse(["1", "", None], allow_blank=True)
     assert out.values[0] == 1 and np.isnan(out.values[1:]).all()
+
+
+@pytest.mark.parametrize("values, decimal, expected", [
+    (["1,234,567", "3"], None, [1234567, 3]),   # US thousands commas in a count
+    (["1,234", "3"], None, [1234, 3]),           # one group: 1.234 is no count, so thousands
+    (["1.234.567", "3"], None, [1234567, 3]),   # European thousands dots
+    (["1.234", "3"], None, [1234, 3]),
+    (["1.234", "3"], "comma", [1234, 3]),
+])
+def test_counts_read_their_only_whole_reading(values, decimal, expected):
+    assert parse(values, decimal=decimal, whole=True).values.tolist() == expected
+
+
+@pytest.mark.parametrize("values, decimal", [(["5,5"], None), (["1.5"], None), (["1,234", "3"], "comma"),
+                                             (["1.234", "3"], "dot")])
+def test_counts_with_a_fraction_are_refused(values, decimal):
+    with pytest.raises(InputError, match="not a whole number"):
+        parse(values, decimal=decimal, whole=True)

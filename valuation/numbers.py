@@ -86,6 +86,30 @@ def _decimal_style(texts: list[str], decimal: str | None = None) -> str:
     return "dot"
 
 
+def column_style(uniques: list[str], *, decimal: str | None = None, whole: bool = False,
+                 split: dict | None = None) -> str:
+    """``"dot"`` or ``"comma"``: the decimal mark of a column whose distinct (trimmed, non-blank) cells are
+    ``uniques``, in a file whose mark is ``decimal``; ``whole`` for a count column (see :func:`parse_numbers`)."""
+    split = split if split is not None else {u: _split_text(u) for u in uniques}
+    texts = [s[0] for s in split.values() if s is not None]
+    if whole and decimal is None and not any("," in t for t in texts):
+        decimal = "comma"  # a count's dotted values can only be thousands groups (checked by parse_numbers)
+    return _decimal_style(texts, decimal)
+
+
+def cell_values(uniques: list[str], style: str) -> np.ndarray:
+    """The number each distinct (trimmed, non-blank) cell stands for under ``style`` (a trailing % divides by 100);
+    NaN where a cell is not a number. :func:`parse_numbers` is the checked reading of a whole column; this is its
+    arithmetic, for a caller that reads a column in pieces and checks the distinct cells with it afterwards."""
+    out = np.full(len(uniques), np.nan)
+    for i, u in enumerate(uniques):
+        s = _split_text(u)
+        v = _to_float(s[0], style) if s is not None else None
+        if s is not None and v is not None:
+            out[i] = v * (0.01 if s[2] else 1.0)
+    return out
+
+
 def strip_affixes(text: str) -> str:
     """The number part of a cell (currency and percent signs, spaces removed); "" when it is not a number."""
     split = _split_text(text.strip()) if text and text.strip() else None
@@ -189,10 +213,7 @@ def parse_numbers(
         uniques = pc.unique(trimmed.drop_null()).to_pylist()
         split = {u: _split_text(u) for u in uniques}
         bad = [u for u, s in split.items() if s is None]
-        texts = [s[0] for s in split.values() if s is not None]
-        if whole and decimal != "dot":
-            decimal = "comma"  # a count's dotted values can only be thousands groups (checked below)
-        style = _decimal_style(texts, decimal)
+        style = column_style(uniques, decimal=decimal, whole=whole, split=split)
         parsed = {u: (_to_float(s[0], style) if s else None) for u, s in split.items()}
         bad += [u for u, v in parsed.items() if v is None and u not in bad]
         if bad:
@@ -214,9 +235,8 @@ def parse_numbers(
                 file=file, column=column, row=row,
             )
         currency = currencies.pop() if currencies else None
-        factor = {u: (0.01 if (split[u] or ("", None, False))[2] else 1.0) for u in uniques}
         keys = pa.array(uniques, pa.string())
-        nums = np.array([float(parsed[u] or 0.0) * factor[u] for u in uniques], dtype=float)  # none left None
+        nums = cell_values(uniques, style)  # every cell parsed (the bad ones were refused above)
         idx = pc.fill_null(pc.index_in(trimmed, value_set=keys), -1).to_numpy(zero_copy_only=False)
         out = np.full(len(trimmed), np.nan)
         ok = idx >= 0
