@@ -13,7 +13,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,11 @@ class Table:
     def n_rows(self) -> int:
         """Number of data rows."""
         return int(self.data.num_rows)
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """The column names, as in the file."""
+        return tuple(self.data.column_names)
 
     def has(self, role: str) -> bool:
         """Whether a column was found for ``role``."""
@@ -409,8 +414,11 @@ def _resolve(header: list[str], roles: Mapping[str, Role], explicit: Mapping[str
     return found
 
 
-def _bad_row(text: str, delim: str, header_row: int, width: int) -> int | None:
-    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=delim)):
+def _bad_row(text: str | Iterable[str], delim: str, header_row: int, width: int) -> int | None:
+    """The data row of the first line with another number of fields than the header (``text``: the file's text or
+    its lines)."""
+    lines = io.StringIO(text) if isinstance(text, str) else text
+    for i, row in enumerate(csv.reader(lines, delimiter=delim)):
         if i > header_row and row and len(row) != width:
             return i - header_row
     return None
@@ -540,6 +548,84 @@ def read_table(
     _refuse_nan_text(data, name)
     whole = _whole_roles(roles)
     return Table(data, name, columns, layout.notes, layout.decimal, whole)
+
+
+STREAM_BLOCK = 1 << 20
+"""Bytes of a text table per batch of :meth:`TextStream.batches`: 1 MB read 30M keyword rows in 1.5 s with 89 MB
+resident, 4 MB in 1.8 s with 256 MB (fresh memory costs time on first touch)."""
+
+
+@dataclass(frozen=True)
+class TextStream:
+    """A UTF-8 text table read a block at a time (:func:`open_text_stream`), for a caller that aggregates it.
+
+    Attributes are those of :class:`Table` (``name``, ``columns``, ``notes``, ``decimal``, ``whole``) with the
+    file's ``header`` in place of its data.
+    """
+
+    path: Path
+    name: str
+    columns: Mapping[str, str]
+    header: tuple[str, ...]
+    notes: tuple[str, ...]
+    decimal: str | None
+    whole: frozenset
+    delimiter: str
+    header_row: int
+
+    def has(self, role: str) -> bool:
+        """Whether a column was found for ``role``."""
+        return role in self.columns
+
+    def error(self, message: str, role: str | None = None, row: int | None = None) -> InputError:
+        """An :class:`InputError` naming this file and, given a role, its column."""
+        return InputError(message, file=self.name, column=self.columns.get(role) if role else None, row=row)
+
+    def batches(self, roles: Sequence[str], block_size: int | None = None) -> Iterator[tuple[int, Any]]:
+        """Yield (data row of the batch's first row, 1-based; Arrow record batch) with the columns of ``roles``
+        as text, an empty cell as ``""``; the rules of :func:`read_table` (a quoted cell may hold a line break).
+        ``block_size`` bytes of the file per batch (default :data:`STREAM_BLOCK`)."""
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+
+        cols = [self.columns[r] for r in roles if r in self.columns]
+        convert = pcsv.ConvertOptions(column_types={c: pa.string() for c in cols}, include_columns=cols,
+                                      strings_can_be_null=False, null_values=[""])
+        try:
+            reader = pcsv.open_csv(str(self.path), read_options=pcsv.ReadOptions(skip_rows=self.header_row,
+                                                                                  block_size=block_size or STREAM_BLOCK),
+                                   parse_options=pcsv.ParseOptions(delimiter=self.delimiter, newlines_in_values=True),
+                                   convert_options=convert)
+            row = 1
+            for batch in reader:
+                if batch.num_rows:
+                    yield row, batch
+                    row += batch.num_rows
+        except pa.ArrowInvalid as exc:
+            with open(self.path, encoding="utf-8-sig", newline="") as fh:
+                bad = _bad_row(fh, self.delimiter, self.header_row, len(self.header))
+            raise InputError(f"cannot be read as a table ({str(exc).splitlines()[0]}); check that every row has "
+                             f"{len(self.header)} fields and quotes are balanced", file=self.name, row=bad) from None
+
+
+def open_text_stream(path: str | Path, roles: Mapping[str, Role], *, explicit: Mapping[str, str] | None = None,
+                     name: str | None = None, decimal: str | None = None) -> TextStream | None:
+    """Open a UTF-8 text table to be read a block at a time, finding the roles' columns as :func:`read_table`
+    does; None when ``path`` is not one (Parquet, Excel, or text in another encoding: read those with
+    :func:`read_table`)."""
+    path = Path(path)
+    name = name or str(path)
+    if path.suffix.lower() in (".parquet", ".xlsx", ".xlsm", ".xls"):
+        return None
+    check_regular_file(path, name)
+    layout, _ = _layout(path, name)
+    if layout.text is not None:  # decoded in memory (not UTF-8 as stored)
+        return None
+    if decimal not in (None, "comma", "dot"):
+        raise InputError(f"decimal must be comma or dot, got {decimal!r}")
+    columns = _resolve(layout.header, roles, {k: v for k, v in (explicit or {}).items() if v}, name)
+    return TextStream(path, name, columns, tuple(layout.header), layout.notes, decimal or layout.decimal,
+                      _whole_roles(roles), layout.delimiter, layout.header_row)
 
 
 _BASELINE = 800 * 1024**2  # the interpreter, NumPy, Arrow and pandas loaded, with their thread pools
