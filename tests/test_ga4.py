@@ -273,6 +273,27 @@ def test_both_plans_break_first_event_ties_the_same_way_as_written():
         assert dict(zip(got["user"], got["channel"])) == want, plan
 
 
+def test_an_export_too_large_for_one_pass_gives_the_same_answer_in_user_partitions(export, monkeypatch):
+    """Past EVENTS_PER_GB events per GB of the engine's limit the users are split by a hash into partitions, one
+    pass each; a user's journeys lie in one partition, so the merged paths are the same to the last digit."""
+    import socialroi.valuation.ga4 as ga4
+
+    opts = AttributionOptions(social_channels=("organic social",), bootstrap=30)
+    one = attribute_ga4(export.files[0].parent, opts, seed=4)
+    passes = []
+    real = ga4._path_rows
+    monkeypatch.setattr(ga4, "_path_rows", lambda *a, **k: passes.append(1) or real(*a, **k))
+    monkeypatch.setattr(ga4, "EVENTS_PER_GB", export.events / 3.5 / 2)  # the default limit is 2GB: four passes
+    many = attribute_ga4(export.files[0].parent, opts, seed=4)
+    assert len(passes) == 4
+    assert json.dumps(one.to_dict(), sort_keys=True, default=str) == json.dumps(many.to_dict(), sort_keys=True,
+                                                                                 default=str)
+    monkeypatch.setenv("SOCIALROI_ENGINE_MEMORY", "8GB")
+    passes.clear()
+    attribute_ga4(export.files[0].parent, opts, seed=4)
+    assert len(passes) == 1
+
+
 def test_the_engine_memory_limit_is_named_when_it_runs_out_or_is_not_a_size(export, monkeypatch):
     """Running out of the engine's memory is not the export's fault: the message names the limit and how to raise
     it; a limit that is not a size is refused before any work."""

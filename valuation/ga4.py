@@ -321,25 +321,21 @@ def read_ga4(source: str | Path, options: GA4Options, *, flag: str = "--ga4", ta
     from socialroi.valuation.warehouse import engine_error, open_source
 
     src = open_source(source, options.table, flag=flag, table_flag=table_flag, con=con)
-    ev = events(src.table, name=src.name)
     # the embedded engine keeps the session table and the journeys' windows as temporary tables, so that the
     # export is scanned once and every later step reads the small tables (a warehouse gets the same query as one
     # statement: the user may not have the right to create tables there)
     plan = "embedded" if src.backend == "duckdb" else "portable"
-    keep = (lambda t: t.cache()) if plan == "embedded" else None
     try:
-        stats = session_stats(ev, options.conversion_events, plan=plan)
-        stats = keep(stats) if keep else stats
-        counts = stats.aggregate(events=stats.events.sum(),
-                                 without_session=stats.events.sum(where=stats.session.isnull())).to_pyarrow()
-        s = sessions(ev, options.channel_rules, options.conversion_events, stats=stats, plan=plan, keep=keep)
-        rows = paths(s, plan=plan, keep=keep).to_pyarrow()
+        parts = user_partitions(src) if plan == "embedded" else 1
+        pieces = []
+        for part in range(parts):
+            t = src.table if parts == 1 else src.table.filter(_user_partition(src.table, parts) == part)
+            pieces.append(_path_rows(t, options, plan=plan, name=src.name))
+        rows, n_events, dropped = _merge_pieces(pieces)
     except InputError:
         raise
     except Exception as exc:  # a type the export should not have, a broken file, the memory limit: one line
         raise engine_error(exc, flag, src.name, "GA4 events") from None
-    n_events = int(counts["events"][0].as_py() or 0)
-    dropped = int(counts["without_session"][0].as_py() or 0)
     if rows.num_rows == 0:
         raise InputError(f"{flag} {src.name}: no session found ({n_events:,} events, {dropped:,} without "
                          "ga_session_id)")
@@ -354,6 +350,84 @@ def read_ga4(source: str | Path, options: GA4Options, *, flag: str = "--ga4", ta
             "channels": list(j.names), "mean_touches": float(pc.sum(rows["touches"]).as_py()) / j.total_journeys,
             "conversion_events": list(options.conversion_events)}
     return j, diag
+
+
+EVENTS_PER_GB = 16_000_000
+"""Events of an export the embedded engine turns into sessions per GB of its memory limit. Measured on the
+GA4-shaped generator (three events a session): 38M events in one pass peaked at 2.9 GB with a 2 GB limit; 154M
+events (50M sessions) ran out of a 3 GB limit. The session table (one row per user and session, with the first
+event's source) is the largest state and cannot spill."""
+
+MAX_PASSES = 64
+"""Each pass reads the whole export; past this many, a larger memory limit is the better answer (the engine's
+out-of-memory message says how to set one)."""
+
+
+def user_partitions(src: Any) -> int:
+    """How many passes (each over the users of one hash partition) keep the embedded engine within its memory limit.
+
+    The events are counted from Parquet's metadata; a JSON export is estimated at 300 bytes an event (GA4's
+    exports run 1-3 kB), which errs towards more passes."""
+    import math
+
+    from socialroi.valuation.warehouse import engine_memory_bytes
+
+    if src.files and src.files[0].suffix.lower() == ".parquet":
+        n = int(src.table.count().to_pyarrow().as_py())
+    else:
+        n = sum(p.stat().st_size for p in src.files) // 300
+    return min(MAX_PASSES, max(1, math.ceil(n / (EVENTS_PER_GB * engine_memory_bytes() / 1e9))))
+
+
+def _user_partition(t: Any, parts: int) -> Any:
+    """The partition (0 to ``parts`` - 1) of each event's user: Ibis types the engine's hash as a signed integer,
+    whose remainder may be negative."""
+    r = t.user_pseudo_id.hash() % parts
+    return (r + parts) % parts
+
+
+def _path_rows(t: Any, options: GA4Options, *, plan: str, name: str) -> tuple[Any, int, int]:
+    """(distinct path rows as :func:`paths` gives them, events, events without a session id) of the export ``t``;
+    the embedded plan's temporary tables are dropped before returning."""
+    cached: list[Any] = []
+
+    def keep(table: Any) -> Any:
+        cached.append(table.cache())
+        return cached[-1]
+
+    ev = events(t, name=name)
+    try:
+        stats = session_stats(ev, options.conversion_events, plan=plan)
+        stats = keep(stats) if plan == "embedded" else stats
+        counts = stats.aggregate(events=stats.events.sum(),
+                                 without_session=stats.events.sum(where=stats.session.isnull())).to_pyarrow()
+        s = sessions(ev, options.channel_rules, options.conversion_events, stats=stats, plan=plan,
+                     keep=keep if plan == "embedded" else None)
+        rows = paths(s, plan=plan, keep=keep if plan == "embedded" else None).to_pyarrow()
+    finally:
+        for table in cached:
+            table.release()
+    return rows, int(counts["events"][0].as_py() or 0), int(counts["without_session"][0].as_py() or 0)
+
+
+def _merge_pieces(pieces: list[tuple[Any, int, int]]) -> tuple[Any, int, int]:
+    """The path rows of several user partitions as one table (a path found in several is one row), with the
+    events and events without a session summed."""
+    import pyarrow as pa
+
+    rows = pieces[0][0]
+    if len(pieces) > 1:
+        import duckdb
+
+        rows = pa.concat_tables([p[0] for p in pieces])
+        con = duckdb.connect()
+        try:
+            con.register("pieces", rows)
+            rows = con.execute("SELECT path, gaps, converted, revenue, sum(n)::BIGINT AS n, "
+                               "sum(touches)::BIGINT AS touches FROM pieces GROUP BY ALL").fetch_arrow_table()
+        finally:
+            con.close()
+    return rows, sum(p[1] for p in pieces), sum(p[2] for p in pieces)
 
 
 def journeys_from_paths(path: Any, gaps: Any, converted: np.ndarray, revenue: np.ndarray,

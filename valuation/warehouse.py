@@ -36,6 +36,7 @@ class Source:
     table: Any
     backend: str
     name: str
+    files: tuple[Path, ...] = ()
 
 
 def is_url(source: str | Path) -> bool:
@@ -64,6 +65,21 @@ def embedded_engine() -> Any:
 def engine_memory() -> str:
     """The embedded engine's memory limit: ``SOCIALROI_ENGINE_MEMORY`` (like ``2GB``), default :data:`DEFAULT_MEMORY`."""
     return os.environ.get("SOCIALROI_ENGINE_MEMORY", "").strip() or DEFAULT_MEMORY
+
+
+_UNITS = {"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
+          "tib": 2**40}
+
+
+def engine_memory_bytes(text: str | None = None) -> float:
+    """A memory size (default :func:`engine_memory`) in bytes, as DuckDB reads it (GB is 1000**3, GiB 1024**3);
+    :data:`DEFAULT_MEMORY`'s when it is not a size (the engine then refuses it, see :func:`embedded_engine`)."""
+    import re
+
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]*)?)\s*([a-z]*)", (text or engine_memory()).strip().lower())
+    if m is None or m.group(2) not in _UNITS:
+        return engine_memory_bytes(DEFAULT_MEMORY)
+    return float(m.group(1)) * _UNITS[m.group(2)]
 
 
 def _sql_literal(text: str) -> str:
@@ -126,7 +142,7 @@ def open_source(source: str | Path, table: str | None = None, *, flag: str, tabl
             t = con.read_json(paths, format="newline_delimited", union_by_name=True)
     except Exception as exc:  # the engine's own words name the broken file
         raise InputError(f"{flag} {source}: cannot be read ({_first_line(exc)})") from None
-    return Source(t, "duckdb", str(source))
+    return Source(t, "duckdb", str(source), tuple(files))
 
 
 def _open_url(url: str, table: str | None, *, flag: str, table_flag: str) -> Source:
