@@ -330,6 +330,7 @@ def _stream_spelling_clicks(stream: TextStream, opts: TrafficOptions, by_country
     import pyarrow.compute as pc
 
     from socialroi.valuation.numbers import cell_values, column_style, parse_numbers
+    from socialroi.valuation.prefetch import prefetch
 
     has_country = stream.has("country")
     wanted = opts.country.strip().lower() if opts.country else None
@@ -337,46 +338,55 @@ def _stream_spelling_clicks(stream: TextStream, opts: TrafficOptions, by_country
     first: dict[str | None, int] = {}  # each distinct clicks cell but plain digits (None: blank) -> its first row
     values: dict[str, tuple[float, float]] = {}  # cell -> (number under a decimal dot, under a decimal comma)
     sums = _HashSums(max(1 << 16, stream.path.stat().st_size // 64))  # rows of 64 bytes, all distinct
-    con = duckdb.connect()
     n_rows = 0
-    try:
-        for row0, b in stream.batches(["keyword", "clicks", "country"]):
-            rows = pa.array(np.arange(row0, row0 + b.num_rows, dtype=np.int64))
-            kw = pc.fill_null(b.column(stream.columns["keyword"]), "")
-            cl = b.column(stream.columns["clicks"])
-            country = None
-            if has_country:
-                country = pc.utf8_lower(pc.utf8_trim_whitespace(pc.fill_null(b.column(stream.columns["country"]), "")))
-                if wanted is not None:
-                    countries_seen.update(pc.unique(country).to_pylist())
-                    keep = pc.equal(country, wanted)
-                    kw, cl, country, rows = (pc.filter(a, keep) for a in (kw, cl, country, rows))
-            if len(rows) == 0:
-                continue
-            n_rows += len(rows)
-            dot = comma = _plain_counts(cl)
-            if dot is None:
-                trimmed = pc.utf8_trim_whitespace(cl)
-                trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
-                enc = pc.dictionary_encode(trimmed, null_encoding="encode")
-                codes = enc.indices.to_numpy(zero_copy_only=False)
-                cells = enc.dictionary.to_pylist()
-                _, at = np.unique(codes, return_index=True)  # every entry occurs: its first position
-                row_of = rows.to_numpy(zero_copy_only=False)
-                for cell, i in zip(cells, at):
-                    first.setdefault(cell, int(row_of[i]))
-                new = [c for c in cells if c is not None and c not in values]
-                if new:
-                    values.update(zip(new, zip(cell_values(new, "dot"), cell_values(new, "comma"))))
-                dot = np.array([values[c][0] if c is not None else np.nan for c in cells])[codes]
-                comma = np.array([values[c][1] if c is not None else np.nan for c in cells])[codes]
-            key = pc.binary_join_element_wise(kw, country, "\x00") if by_country else kw
-            h1, h2 = _text_hashes(con, key)
-            sums.add(h1, h2, np.asarray(dot, dtype=float), np.asarray(comma, dtype=float),
-                     lambda at, kw=kw, country=country: (kw.take(pa.array(at)),
-                                                         country.take(pa.array(at)) if by_country else None))
-    finally:
-        con.close()
+
+    def blocks():
+        """Each block's (two hashes of its keys, clicks under both styles, take): read, parsed and hashed on the
+        prefetch thread while the hash table takes the block before."""
+        nonlocal n_rows
+        con = duckdb.connect()
+        try:
+            for row0, b in stream.batches(["keyword", "clicks", "country"]):
+                rows = pa.array(np.arange(row0, row0 + b.num_rows, dtype=np.int64))
+                kw = pc.fill_null(b.column(stream.columns["keyword"]), "")
+                cl = b.column(stream.columns["clicks"])
+                country = None
+                if has_country:
+                    country = pc.utf8_lower(pc.utf8_trim_whitespace(
+                        pc.fill_null(b.column(stream.columns["country"]), "")))
+                    if wanted is not None:
+                        countries_seen.update(pc.unique(country).to_pylist())
+                        keep = pc.equal(country, wanted)
+                        kw, cl, country, rows = (pc.filter(a, keep) for a in (kw, cl, country, rows))
+                if len(rows) == 0:
+                    continue
+                n_rows += len(rows)
+                dot = comma = _plain_counts(cl)
+                if dot is None:
+                    trimmed = pc.utf8_trim_whitespace(cl)
+                    trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+                    enc = pc.dictionary_encode(trimmed, null_encoding="encode")
+                    codes = enc.indices.to_numpy(zero_copy_only=False)
+                    cells = enc.dictionary.to_pylist()
+                    _, at = np.unique(codes, return_index=True)  # every entry occurs: its first position
+                    row_of = rows.to_numpy(zero_copy_only=False)
+                    for cell, i in zip(cells, at):
+                        first.setdefault(cell, int(row_of[i]))
+                    new = [c for c in cells if c is not None and c not in values]
+                    if new:
+                        values.update(zip(new, zip(cell_values(new, "dot"), cell_values(new, "comma"))))
+                    dot = np.array([values[c][0] if c is not None else np.nan for c in cells])[codes]
+                    comma = np.array([values[c][1] if c is not None else np.nan for c in cells])[codes]
+                key = pc.binary_join_element_wise(kw, country, "\x00") if by_country else kw
+                h1, h2 = _text_hashes(con, key)
+                yield (h1, h2, np.asarray(dot, dtype=float), np.asarray(comma, dtype=float),
+                       lambda at, kw=kw, country=country: (kw.take(pa.array(at)),
+                                                           country.take(pa.array(at)) if by_country else None))
+        finally:
+            con.close()
+
+    for block in prefetch(blocks()):
+        sums.add(*block)
     if n_rows == 0:
         if wanted is not None and countries_seen:
             raise stream.error(f"no rows for country '{opts.country}' (the file has: "
