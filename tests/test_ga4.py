@@ -262,15 +262,22 @@ def test_both_plans_break_first_event_ties_the_same_way_as_written():
         ("u4", 10, "session_start", 4, "facebook", "social", None),
         ("u5", 10, "session_start", 5, None, None, "Cj0K"),  # a gclid alone: google / cpc
         ("u6", 10, "page_view", None, "facebook", "social", None),  # no session id: counted, left out
+        ("u7", 10, "page_view", 7, None, "referral", None),  # a written gclid sorts before a null one
+        ("u7", 10, "session_start", 7, None, "referral", "Cj0K"),
+        ("u8", 2**50, "session_start", 8, "t.co", "referral", None),  # far apart in time: the packing still fits
+        ("u8", 2**50 + 1, "page_view", 8, None, None, None),
     ]
     frame = pd.DataFrame(rows, columns=["user_pseudo_id", "event_timestamp", "event_name", "ga_session_id", "source",
                                         "medium", "gclid"]).astype({"ga_session_id": "Int64"})
     con = ibis.duckdb.connect()
     ev = events(con.create_table("flat", frame), name="flat")
-    want = {"u1": "Organic Social", "u2": "Direct", "u3": "Email", "u4": "Organic Social", "u5": "Paid Search"}
-    for plan in PLANS:
-        got = sessions(ev, GA4Options().channel_rules, ("purchase",), plan=plan).to_pandas()
-        assert dict(zip(got["user"], got["channel"])) == want, plan
+    want = {"u1": "Organic Social", "u2": "Direct", "u3": "Email", "u4": "Organic Social", "u5": "Paid Search",
+            "u7": "Paid Search", "u8": "Organic Social"}
+    # the embedded plan packs (timestamp, rank) in a 64-bit integer when it knows the span (its tables kept), in
+    # a decimal when not
+    for plan, keep in [(p, None) for p in PLANS] + [("embedded", lambda t: t.cache())]:
+        got = sessions(ev, GA4Options().channel_rules, ("purchase",), plan=plan, keep=keep).to_pandas()
+        assert dict(zip(got["user"], got["channel"])) == want, (plan, keep)
 
 
 def test_an_export_too_large_for_one_pass_gives_the_same_answer_in_user_partitions(export, monkeypatch):

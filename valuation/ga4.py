@@ -156,8 +156,11 @@ def _struct_field(t: Any, column: str, field: str, dtype: str) -> Any:
     return ibis.null(dtype)
 
 
-def events(t: Any, *, name: str) -> Any:
-    """Normalised events: user, ts (microseconds), event, session (int), source, medium, gclid, revenue."""
+def events(t: Any, *, name: str, conversion_events: Sequence[str] | None = None) -> Any:
+    """Normalised events: user, ts (microseconds), event, session (int), source, medium, gclid, revenue.
+
+    Given ``conversion_events``, the revenue is read only for those events (null for others, which no step
+    reads): the ``value`` parameter's list filter is then run on a few events, not on every one."""
     import ibis
 
     cols = set(t.columns)
@@ -168,13 +171,16 @@ def events(t: Any, *, name: str) -> Any:
         sid, value = _param(t, "ga_session_id"), _param(t, "value")
         session = ibis.coalesce(sid["int_value"].cast("int64"), sid["string_value"].try_cast("int64"))
         value_param = ibis.coalesce(value["double_value"].cast("float64"), value["int_value"].cast("float64"))
+        revenue = ibis.coalesce(_struct_field(t, "ecommerce", "purchase_revenue", "float64"), value_param)
+        if conversion_events is not None:
+            revenue = ibis.ifelse(t.event_name.cast("string").isin(list(conversion_events)), revenue,
+                                  ibis.null("float64"))
         return t.select(user=t.user_pseudo_id.cast("string"), ts=t.event_timestamp.cast("int64"),
                         event=t.event_name.cast("string"), session=session,
                         source=_struct_field(t, "collected_traffic_source", "manual_source", "string"),
                         medium=_struct_field(t, "collected_traffic_source", "manual_medium", "string"),
                         gclid=_struct_field(t, "collected_traffic_source", "gclid", "string"),
-                        revenue=ibis.coalesce(_struct_field(t, "ecommerce", "purchase_revenue", "float64"),
-                                              value_param))
+                        revenue=revenue)
     flat = ("user_pseudo_id", "event_timestamp", "event_name", "ga_session_id", "source", "medium")
     missing = [c for c in flat if c not in cols]
     if missing:
@@ -198,24 +204,18 @@ aggregation (no sort), and journeys as unordered lists of (rank, channel, start)
 Snowflake cannot order by a struct, so warehouses get the portable plan. Tests hold the two plans equal."""
 
 
-def session_stats(ev: Any, conversion_events: Sequence[str], *, plan: str = "portable") -> Any:
+def session_stats(ev: Any, conversion_events: Sequence[str], *, plan: str = "portable", keep: Any = None) -> Any:
     """One row per (user, session), the events without a session id in a row of their own per user (session
-    null): events, start (microseconds), converted, revenue, and the first event's source, medium and gclid."""
+    null): events, start (microseconds), converted, revenue, and the first event's source, medium and gclid.
+
+    The embedded plan gives the gclid as ``""`` where the first event has one (null where not): only its presence
+    counts (:func:`sessions`). ``keep`` materialises the plan's small table of distinct sources."""
     import ibis
 
     _check_plan(plan)
-    is_conv = ev.event.isin(list(conversion_events))
-    stats = {"events": ev.ts.count(), "start": ev.ts.min(), "converted": is_conv.any(),
-             "revenue": ibis.ifelse(is_conv, ev.revenue.fill_null(0.0), 0.0).sum()}
-    no_source = ev.source.isnull() & ev.medium.isnull() & ev.gclid.isnull()
     if plan == "embedded":
-        value = ibis.struct({"source": ev.source, "medium": ev.medium, "gclid": ev.gclid})
-        key = ibis.struct({"ts": ev.ts, "no_source": no_source, "source": ev.source, "medium": ev.medium,
-                           "gclid": ev.gclid, "event": ev.event})
-        per = ev.group_by([ev.user, ev.session]).aggregate(**stats, first=value.argmin(key))
-        return per.select("user", "session", "events", "start", "converted", "revenue", source=per.first["source"],
-                          medium=per.first["medium"], gclid=per.first["gclid"])
-    per = ev.group_by([ev.user, ev.session]).aggregate(**stats)
+        return _first_source_by_rank(ev, conversion_events, keep)
+    per = ev.group_by([ev.user, ev.session]).aggregate(**_stats(ev, conversion_events))
     w = ev.filter(ev.session.notnull())
     w_no_source = w.source.isnull() & w.medium.isnull() & w.gclid.isnull()
     ranked = w.mutate(rank=ibis.row_number().over(
@@ -224,6 +224,52 @@ def session_stats(ev: Any, conversion_events: Sequence[str], *, plan: str = "por
     first = ranked.filter(ranked["rank"] == 0).select("user", "session", "source", "medium", "gclid")
     return per.left_join(first, ["user", "session"]).select("user", "session", "events", "start", "converted",
                                                             "revenue", "source", "medium", "gclid")
+
+
+def _stats(ev: Any, conversion_events: Sequence[str]) -> dict[str, Any]:
+    """A session's aggregates over its events ``ev``: events, start, converted, revenue."""
+    import ibis
+
+    is_conv = ev.event.isin(list(conversion_events))
+    return {"events": ev.ts.count(), "start": ev.ts.min(), "converted": is_conv.any(),
+            "revenue": ibis.ifelse(is_conv, ev.revenue.fill_null(0.0), 0.0).sum()}
+
+
+def _first_source_by_rank(ev: Any, conversion_events: Sequence[str], keep: Any) -> Any:
+    """The embedded plan of :func:`session_stats`: every aggregate of fixed size, so the engine's hash table stays
+    small and can spill.
+
+    The distinct (source, medium, has a gclid) of the export (a few hundred) are ranked in the portable plan's
+    order of ties (carries no source, source, medium, gclid, nulls where that plan puts them); each event's
+    (timestamp, rank) packed into one number, ``(ts - first ts) * R + rank``, makes the first event's source the
+    minimum of one column, read back as ``minimum - (start - first ts) * R``. The number is a 64-bit integer when
+    the export's span times R fits (R is the number of ranks: ten years of microseconds leave room for 29,000),
+    else a 38-digit decimal (4x slower to compute); without ``keep`` the span is not known and the decimal is used.
+    Measured on 9.9M events (3.2M sessions): 0.88 GB against 1.08 GB for an ``arg_min`` over structs, whose state
+    cannot spill. Two events at the first instant with one source and medium and different gclids give one
+    channel either way, which is why the gclid's presence is enough."""
+    import ibis
+
+    present = ibis.ifelse(ev.gclid.notnull(), ibis.literal(""), ibis.null("string"))
+    ev = ev.mutate(gclid=present)
+    tri = ev.group_by(["source", "medium", "gclid"]).aggregate(lo=ev.ts.min(), hi=ev.ts.max())
+    no_source = tri.source.isnull() & tri.medium.isnull() & tri.gclid.isnull()
+    tri = tri.mutate(rank=ibis.row_number().over(order_by=[ibis.ifelse(no_source, 1, 0), tri.source, tri.medium,
+                                                           tri.gclid]).cast("int64"))
+    wide, base, r = "decimal(38, 0)", 0, 1 << 40  # more ranks than any export has distinct sources
+    if keep is not None:
+        tri = keep(tri)
+        span = tri.aggregate(lo=tri.lo.min(), hi=tri.hi.max(), n=tri.count()).to_pyarrow().to_pylist()[0]
+        if span["lo"] is not None and (span["hi"] - span["lo"] + 1) * (span["n"] + 1) < 2**62:
+            wide, base, r = "int64", span["lo"], span["n"] + 1
+    e = ev.join(tri, [ev.source.identical_to(tri.source), ev.medium.identical_to(tri.medium),
+                      ev.gclid.identical_to(tri.gclid)])
+    big_r = ibis.literal(r).cast(wide)
+    per = e.group_by([e.user, e.session]).aggregate(
+        **_stats(e, conversion_events), first=((e.ts - base).cast(wide) * big_r + e["rank"].cast(wide)).min())
+    per = per.mutate(rank=(per["first"] - (per.start - base).cast(wide) * big_r).cast("int64"))
+    out = per.left_join(tri, per["rank"] == tri["rank"])
+    return out.select("user", "session", "events", "start", "converted", "revenue", "source", "medium", "gclid")
 
 
 def sessions(ev: Any, rules: Sequence[ChannelRule], conversion_events: Sequence[str], *, stats: Any = None,
@@ -235,7 +281,7 @@ def sessions(ev: Any, rules: Sequence[ChannelRule], conversion_events: Sequence[
     ``keep`` materialises that small table."""
     import ibis
 
-    per = session_stats(ev, conversion_events, plan=plan) if stats is None else stats
+    per = session_stats(ev, conversion_events, plan=plan, keep=keep) if stats is None else stats
     per = per.filter(per.session.notnull())
     per = per.select("user", "session", "start", "converted", "revenue", "source", "medium",
                      has_gclid=per.gclid.notnull())
@@ -395,9 +441,9 @@ def _path_rows(t: Any, options: GA4Options, *, plan: str, name: str) -> tuple[An
         cached.append(table.cache())
         return cached[-1]
 
-    ev = events(t, name=name)
+    ev = events(t, name=name, conversion_events=options.conversion_events)
     try:
-        stats = session_stats(ev, options.conversion_events, plan=plan)
+        stats = session_stats(ev, options.conversion_events, plan=plan, keep=keep if plan == "embedded" else None)
         stats = keep(stats) if plan == "embedded" else stats
         counts = stats.aggregate(events=stats.events.sum(),
                                  without_session=stats.events.sum(where=stats.session.isnull())).to_pyarrow()
