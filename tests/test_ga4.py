@@ -93,7 +93,8 @@ def test_bootstrap_and_json_are_reproducible_and_independent_of_row_order(export
     b = attribute_ga4(export.files[0].parent, opts, seed=3)
     assert json.dumps(a.to_dict(), sort_keys=True, default=str) == json.dumps(b.to_dict(), sort_keys=True, default=str)
     # the engine may send rows in any order: the Journeys come out the same
-    from socialroi.valuation.ga4 import journeys_from_paths, paths
+    from socialroi.valuation.ga4 import embedded_rows, paths, portable_rows
+    from socialroi.valuation.path_rows import distinct, from_path_lists
 
     src = open_source(export.files[0].parent, flag="--ga4", table_flag="--ga4-table")
     rows = paths(sessions(events(src.table, name="x"), GA4Options().channel_rules, ("purchase",))).to_pyarrow()
@@ -101,19 +102,31 @@ def test_bootstrap_and_json_are_reproducible_and_independent_of_row_order(export
     shuffled = rows.take(pa.array(perm))
 
     def jr(r):
-        return journeys_from_paths(r["path"].combine_chunks(), r["gaps"].combine_chunks(),
-                                   r["converted"].to_numpy().astype(bool),
-                                   r["revenue"].to_numpy(zero_copy_only=False).astype(float),
-                                   r["n"].to_numpy().astype(np.int64))
-    x, y = jr(rows), jr(shuffled)
-    for field in ("channels", "times", "offsets", "converted", "revenue", "counts"):
-        np.testing.assert_array_equal(getattr(x, field), getattr(y, field), err_msg=field)
-    # the embedded plan (what a file export runs) sends the same distinct journeys as the portable one
-    embedded = paths(sessions(events(src.table, name="x"), GA4Options().channel_rules, ("purchase",),
-                              plan="embedded"), plan="embedded").to_pyarrow()
-    z = jr(embedded)
-    for field in ("channels", "times", "offsets", "converted", "revenue", "counts"):
-        np.testing.assert_array_equal(getattr(x, field), getattr(z, field), err_msg=field)
+        found, names = from_path_lists(r["path"].combine_chunks(), r["gaps"].combine_chunks(),
+                                       r["converted"].to_numpy().astype(bool),
+                                       r["revenue"].to_numpy(zero_copy_only=False).astype(float),
+                                       r["n"].to_numpy().astype(np.int64))
+        return distinct(found).to_journeys(names)
+
+    def same(x, y):
+        assert x.names == y.names
+        for field in ("channels", "times", "offsets", "converted", "revenue", "counts"):
+            np.testing.assert_array_equal(getattr(x, field), getattr(y, field), err_msg=field)
+
+    x = jr(rows)
+    same(x, jr(shuffled))
+    # the embedded plan (what a file export runs: sessions sorted by the engine, journeys cut by NumPy) gives the
+    # same distinct journeys as the portable one, whose SQL does it all; the export holds users with several
+    # journeys, unconverted tails and identical paths, so both the cutting and the folding are exercised
+    found, names, n_events, dropped = embedded_rows(src, GA4Options())
+    same(x, distinct(found).to_journeys(names))
+    portable, p_names, p_events, p_dropped = portable_rows(src.table, GA4Options(), name="x")
+    same(x, distinct(portable).to_journeys(p_names))
+    assert (n_events, dropped) == (p_events, p_dropped) and n_events > 0
+    assert x.n_journeys < x.total_journeys  # identical journeys were folded
+    # the decimal packing (an export spanning more time than a 64-bit number holds) gives the same journeys
+    wide, wide_names, *_ = embedded_rows(src, GA4Options(), packed=False)
+    same(x, distinct(wide).to_journeys(wide_names))
 
 
 def test_channel_rules_can_be_replaced(tmp_path, export):
@@ -244,12 +257,12 @@ def test_bootstrap_through_counts_has_the_spread_of_the_journey_bootstrap():
 
 
 def test_both_plans_break_first_event_ties_the_same_way_as_written():
-    """The embedded engine finds a session's first event by a struct arg_min, warehouses by a window: both must
+    """The embedded engine finds a session's first event by a packed minimum, warehouses by a window: both must
     take the event with the smallest (timestamp, carries no source, source, medium, gclid, event name), including
     where events share the first instant and where a field is null."""
     import ibis
 
-    from socialroi.valuation.ga4 import PLANS
+    from socialroi.valuation.ga4 import ranked_sources, session_ranks
 
     rows = [  # user, ts, event, session, source, medium, gclid
         ("u1", 10, "page_view", 1, "google", "organic", None),  # two sources at the first instant: the smaller
@@ -275,9 +288,14 @@ def test_both_plans_break_first_event_ties_the_same_way_as_written():
             "u7": "Paid Search", "u8": "Organic Social"}
     # the embedded plan packs (timestamp, rank) in a 64-bit integer when it knows the span (its tables kept), in
     # a decimal when not
-    for plan, keep in [(p, None) for p in PLANS] + [("embedded", lambda t: t.cache())]:
-        got = sessions(ev, GA4Options().channel_rules, ("purchase",), plan=plan, keep=keep).to_pandas()
-        assert dict(zip(got["user"], got["channel"])) == want, (plan, keep)
+    got = sessions(ev, GA4Options().channel_rules, ("purchase",)).to_pandas()
+    assert dict(zip(got["user"], got["channel"])) == want, "portable"
+    tri = ranked_sources(ev, GA4Options().channel_rules)
+    span = tri.aggregate(lo=tri.lo.min(), hi=tri.hi.max(), n=tri.count()).to_pyarrow().to_pylist()[0]
+    for packing in (span, None):  # a 64-bit integer, and the decimal for a span that does not fit one
+        per = session_ranks(ev, tri, ("purchase",), packing)
+        got = per.join(tri, "rank").to_pandas().dropna(subset=["session"])
+        assert dict(zip(got["user"], got["channel"])) == want, packing
 
 
 def test_an_export_too_large_for_one_pass_gives_the_same_answer_in_user_partitions(export, monkeypatch):
@@ -288,8 +306,8 @@ def test_an_export_too_large_for_one_pass_gives_the_same_answer_in_user_partitio
     opts = AttributionOptions(social_channels=("organic social",), bootstrap=30)
     one = attribute_ga4(export.files[0].parent, opts, seed=4)
     passes = []
-    real = ga4._path_rows
-    monkeypatch.setattr(ga4, "_path_rows", lambda *a, **k: passes.append(1) or real(*a, **k))
+    real = ga4.session_ranks
+    monkeypatch.setattr(ga4, "session_ranks", lambda *a, **k: passes.append(1) or real(*a, **k))
     monkeypatch.setattr(ga4, "EVENTS_PER_GB", export.events / 3.5 / 2)  # the default limit is 2GB: four passes
     many = attribute_ga4(export.files[0].parent, opts, seed=4)
     assert len(passes) == 4
