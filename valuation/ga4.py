@@ -10,8 +10,8 @@ Rules (reported in the diagnostics):
 
 * **Sessions** are (``user_pseudo_id``, ``ga_session_id``), the session id
   taken from ``event_params`` (its ``int_value``, or a number in
-  ``string_value``). Events without a session id (Measurement Protocol
-  events) are left out and counted.
+  ``string_value``; the largest should an event carry it twice). Events
+  without a session id (Measurement Protocol events) are left out and counted.
 * **A session's channel** comes from the ``collected_traffic_source`` of its
   first event (earliest ``event_timestamp``; among events at that instant,
   one that carries a source wins). A ``gclid`` without a utm source counts
