@@ -267,13 +267,14 @@ def _gclid_present(ev: Any) -> Any:
 
 def ranked_sources(ev: Any, rules: Sequence[ChannelRule]) -> Any:
     """The embedded plan's table of the export's distinct (source, medium, gclid present), a few hundred rows:
-    lo and hi (their first and last timestamp), rank (0, 1, ... in the portable plan's order of ties: carries no
-    source last, then source, medium, gclid, nulls where that plan puts them) and channel. The gclid is ``""``
-    where present, null where not: only its presence decides a channel."""
+    lo and hi (their first and last timestamp), events (how many events carry it; the sum counts the export, so
+    no other statement does), rank (0, 1, ... in the portable plan's order of ties: carries no source last, then
+    source, medium, gclid, nulls where that plan puts them) and channel. The gclid is ``""`` where present, null
+    where not: only its presence decides a channel."""
     import ibis
 
     ev = _gclid_present(ev)
-    tri = ev.group_by(["source", "medium", "gclid"]).aggregate(lo=ev.ts.min(), hi=ev.ts.max())
+    tri = ev.group_by(["source", "medium", "gclid"]).aggregate(lo=ev.ts.min(), hi=ev.ts.max(), events=ev.count())
     no_source = tri.source.isnull() & tri.medium.isnull() & tri.gclid.isnull()
     tri = tri.mutate(rank=ibis.row_number().over(order_by=[ibis.ifelse(no_source, 1, 0), tri.source, tri.medium,
                                                            tri.gclid]).cast("int64"))
@@ -434,19 +435,22 @@ def embedded_rows(src: Any, options: GA4Options, *, packed: bool = True) -> tupl
     ``packed=False`` packs (timestamp, rank) in a decimal, the plan for an export whose span does not fit a
     64-bit integer."""
 
+    import pyarrow.compute as pc
+
     from socialroi.valuation.path_rows import concat, distinct
     from socialroi.valuation.tables import fold_name
+    from socialroi.valuation.warehouse import arrow_reader
 
     ev = events(src.table, name=src.name, conversion_events=options.conversion_events)
     tri = ranked_sources(ev, options.channel_rules).cache()
     try:
-        span = tri.aggregate(lo=tri.lo.min(), hi=tri.hi.max(), n=tri.count()).to_pyarrow().to_pylist()[0]
-        ranks = tri.select("rank", "channel").to_pyarrow()
+        ranks = tri.select("rank", "channel", "lo", "hi", "events").to_pyarrow()
+        span = {"lo": pc.min(ranks["lo"]).as_py(), "hi": pc.max(ranks["hi"]).as_py(), "n": ranks.num_rows}
         folded = np.array([fold_name(c) for c in ranks["channel"].to_pylist()], dtype=object)
         names, code = np.unique(folded, return_inverse=True) if len(folded) else (np.array([], object), folded)
         code_of_rank = np.zeros(int(span["n"] or 0), dtype=np.int64)
         code_of_rank[ranks["rank"].to_numpy()] = code.ravel()
-        parts = user_partitions(src)
+        parts = user_partitions(int(pc.sum(ranks["events"]).as_py() or 0))
         pieces: list[PathRows] = []
         n_events = dropped = 0
         for part in range(parts):
@@ -455,9 +459,7 @@ def embedded_rows(src: Any, options: GA4Options, *, packed: bool = True) -> tupl
                                 options.conversion_events, span if packed else None)
             per = per.select("user", "start", "session", "events", "converted", "revenue",
                              rank=per["rank"].cast("int32"))
-            ordered = per.order_by([per.user, per.start, per.session])
-            engine = ordered.get_backend()
-            batches = engine.raw_sql(engine.compile(ordered)).to_arrow_reader(STREAM_ROWS)
+            batches = arrow_reader(per.order_by([per.user, per.start, per.session]), STREAM_ROWS)
             try:
                 piece, events_seen, events_dropped = _journeys_of_sessions(batches, code_of_rank)
             finally:
@@ -558,20 +560,14 @@ MAX_PASSES = 64
 out-of-memory message says how to set one)."""
 
 
-def user_partitions(src: Any) -> int:
-    """How many passes (each over the users of one hash partition) keep the embedded engine within its memory limit.
-
-    The events are counted from Parquet's metadata; a JSON export is estimated at 300 bytes an event (GA4's
-    exports run 1-3 kB), which errs towards more passes."""
+def user_partitions(n_events: int) -> int:
+    """How many passes (each over the users of one hash partition) keep the embedded engine within its memory limit
+    with an export of ``n_events`` events."""
     import math
 
     from socialroi.valuation.warehouse import engine_memory_bytes
 
-    if src.files and src.files[0].suffix.lower() == ".parquet":
-        n = int(src.table.count().to_pyarrow().as_py())
-    else:
-        n = sum(p.stat().st_size for p in src.files) // 300
-    return min(MAX_PASSES, max(1, math.ceil(n / (EVENTS_PER_GB * engine_memory_bytes() / 1e9))))
+    return min(MAX_PASSES, max(1, math.ceil(n_events / (EVENTS_PER_GB * engine_memory_bytes() / 1e9))))
 
 
 def _user_partition(t: Any, parts: int) -> Any:
