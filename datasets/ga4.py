@@ -242,6 +242,23 @@ def equivalent_touch_table(sessions: Any) -> Any:
                          "revenue": np.where(s["converted"], s["revenue_j"], np.nan)})
 
 
+def write_flat_export(export_dir: Path, out: Path) -> Path:
+    """Write the flat layout of the Parquet export in ``export_dir`` (one row per event; ``ga_session_id``, source,
+    medium, gclid and purchase revenue as columns, as a warehouse staging model gives them) to the Parquet file
+    ``out``; return ``out``. Reading it with ``--ga4`` must give the same attribution as the export."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"""COPY (SELECT user_pseudo_id, event_timestamp, event_name,
+        list_filter(event_params, p -> p.key = 'ga_session_id')[1].value.int_value AS ga_session_id,
+        collected_traffic_source.manual_source AS source, collected_traffic_source.manual_medium AS medium,
+        collected_traffic_source.gclid AS gclid, ecommerce.purchase_revenue AS purchase_revenue
+        FROM read_parquet('{export_dir}/*.parquet')) TO '{out}' (FORMAT PARQUET)""")
+    con.close()
+    return out
+
+
 def _write_bigquery_json(part: Any, path: Path) -> None:
     """Newline-delimited JSON as BigQuery exports it: INT64 fields are JSON strings."""
     import duckdb

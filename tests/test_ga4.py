@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialroi.datasets.ga4 import TRAFFIC, equivalent_touch_table, write_ga4_export
+from socialroi.datasets.ga4 import TRAFFIC, equivalent_touch_table, write_flat_export, write_ga4_export
 from socialroi.models.attribution import Journeys, bootstrap_credit, credit
 from socialroi.valuation.attribution import AttributionOptions, attribute, attribute_ga4
 from socialroi.valuation.errors import InputError
@@ -68,20 +68,8 @@ def test_newline_delimited_json_with_integers_as_strings_reads_the_same(tmp_path
                             attribute_ga4(export.files[0].parent, OPTS), rel=1e-12)
 
 
-def flatten(export_dir, out):
-    """The flat layout (nested fields as columns), made by DuckDB from the export files."""
-    import duckdb
-
-    duckdb.sql(f"""COPY (SELECT user_pseudo_id, event_timestamp, event_name,
-        list_filter(event_params, p -> p.key = 'ga_session_id')[1].value.int_value AS ga_session_id,
-        collected_traffic_source.manual_source AS source, collected_traffic_source.manual_medium AS medium,
-        collected_traffic_source.gclid AS gclid, ecommerce.purchase_revenue AS purchase_revenue
-        FROM read_parquet('{export_dir}/*.parquet')) TO '{out}' (FORMAT PARQUET)""")
-    return out
-
-
 def test_flat_layout_reads_the_same(tmp_path, export):
-    flat = flatten(export.files[0].parent, tmp_path / "flat.parquet")
+    flat = write_flat_export(export.files[0].parent, tmp_path / "flat.parquet")
     assert_same_attribution(attribute_ga4(flat, OPTS), attribute_ga4(export.files[0].parent, OPTS), rel=1e-12)
 
 
