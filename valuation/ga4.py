@@ -33,6 +33,18 @@ Two layouts are read: the *export* layout (nested ``event_params``,
 columns ``user_pseudo_id``, ``event_timestamp``, ``event_name``,
 ``ga_session_id``, ``source``, ``medium`` and optionally ``gclid``,
 ``purchase_revenue``, ``value``), as staging models of the export give it.
+
+Two query plans run these rules. The *portable* plan runs on every SQL engine
+Ibis reaches: a window finds a session's first event, a running count of
+conversions numbers a user's journeys, and journeys collect their channels with
+an ordered aggregate, so only distinct paths leave the warehouse (BigQuery,
+Snowflake, Postgres). The *embedded* plan is for DuckDB on the user's machine:
+one aggregation gives each session its first event's source as the minimum of a
+packed number (:func:`session_ranks`, no sort and no window, and its state can
+spill), the engine sorts the sessions by user and start, and NumPy cuts them
+into journeys and folds identical ones (:mod:`socialroi.valuation.path_rows`):
+measured 2.5 s faster and 0.4 GB smaller than the portable plan's windows and
+list grouping on 3.2M sessions. Tests hold the two plans equal.
 """
 
 from __future__ import annotations
@@ -208,17 +220,6 @@ def events(t: Any, *, name: str, conversion_events: Sequence[str] | None = None)
                     event=t.event_name.cast("string"), session=t.ga_session_id.cast("int64"),
                     source=t.source.cast("string"), medium=t.medium.cast("string"), gclid=optional("gclid", "string"),
                     revenue=ibis.coalesce(optional("purchase_revenue", "float64"), optional("value", "float64")))
-
-
-PLANS = ("portable", "embedded")
-"""Two query plans of one set of rules. ``portable`` runs on every SQL engine Ibis reaches: a window finds a
-session's first event, a running count of conversions numbers a user's journeys, and journeys collect their
-channels with an ordered aggregate, so only distinct paths leave the warehouse. ``embedded`` is for DuckDB on the
-user's machine: one aggregation gives each session its first event's source as the minimum of a packed number
-(:func:`session_ranks`, no sort and no window, and its state can spill), the engine sorts the sessions by user
-and start, and NumPy cuts them into journeys and folds identical ones (:mod:`socialroi.valuation.path_rows`):
-measured 2.5 s faster and 0.4 GB smaller than the portable plan's windows and list grouping on 3.2M sessions.
-BigQuery and Snowflake get the portable plan. Tests hold the two plans equal."""
 
 
 def session_stats(ev: Any, conversion_events: Sequence[str]) -> Any:
@@ -437,8 +438,7 @@ def embedded_rows(src: Any, options: GA4Options, *, packed: bool = True) -> tupl
 
     import pyarrow.compute as pc
 
-    from socialroi.valuation.path_rows import concat, distinct
-    from socialroi.valuation.tables import fold_name
+    from socialroi.valuation.path_rows import code_names, concat, distinct
     from socialroi.valuation.warehouse import arrow_reader
 
     ev = events(src.table, name=src.name, conversion_events=options.conversion_events)
@@ -446,10 +446,9 @@ def embedded_rows(src: Any, options: GA4Options, *, packed: bool = True) -> tupl
     try:
         ranks = tri.select("rank", "channel", "lo", "hi", "events").to_pyarrow()
         span = {"lo": pc.min(ranks["lo"]).as_py(), "hi": pc.max(ranks["hi"]).as_py(), "n": ranks.num_rows}
-        folded = np.array([fold_name(c) for c in ranks["channel"].to_pylist()], dtype=object)
-        names, code = np.unique(folded, return_inverse=True) if len(folded) else (np.array([], object), folded)
-        code_of_rank = np.zeros(int(span["n"] or 0), dtype=np.int64)
-        code_of_rank[ranks["rank"].to_numpy()] = code.ravel()
+        names, code = code_names(ranks["channel"].to_pylist())
+        code_of_rank = np.zeros(ranks.num_rows, dtype=np.int64)
+        code_of_rank[ranks["rank"].to_numpy()] = code
         parts = user_partitions(int(pc.sum(ranks["events"]).as_py() or 0))
         pieces: list[PathRows] = []
         n_events = dropped = 0
@@ -470,7 +469,7 @@ def embedded_rows(src: Any, options: GA4Options, *, packed: bool = True) -> tupl
         rows = pieces[0] if len(pieces) == 1 else concat(pieces)
     finally:
         tri.release()
-    return rows, tuple(str(n) for n in names), n_events, dropped
+    return rows, names, n_events, dropped
 
 
 STREAM_ROWS = 1 << 16

@@ -125,33 +125,42 @@ def from_sorted_sessions(new_user: np.ndarray, start: np.ndarray, channel: np.nd
     return PathRows(channel.astype(np.int64), gaps, lengths, conv, rev, np.ones(len(heads), dtype=np.int64))
 
 
+def code_names(raw: Sequence[Any]) -> tuple[tuple[str, ...], np.ndarray]:
+    """(channel names, code of each of ``raw``): names folded (trimmed, lower-case) and coded in sorted order, so
+    names that fold alike share a code."""
+    from socialroi.valuation.tables import fold_name
+
+    folded = np.array([fold_name(str(c)) for c in raw], dtype=object)
+    if len(folded) == 0:
+        return (), np.zeros(0, dtype=np.int64)
+    names, code = np.unique(folded, return_inverse=True)
+    return tuple(str(n) for n in names), code.ravel().astype(np.int64)
+
+
 def from_path_lists(path: Any, gaps: Any, converted: np.ndarray, revenue: np.ndarray,
                     counts: np.ndarray) -> tuple[PathRows, tuple[str, ...]]:
     """:class:`PathRows` and channel names from a warehouse's path rows.
 
     ``path`` is a pyarrow list array of channel names per row, ``gaps`` a list array of days from each touch to
-    the row's last (null where time does not matter). Names are folded (trimmed, lower-case) and coded in sorted
-    order, so names that fold alike share a code.
+    the row's last (null where time does not matter). Names are coded by :func:`code_names`.
     """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from socialroi.valuation.tables import fold_name
-
     lengths = pc.list_value_length(path).to_numpy(zero_copy_only=False).astype(np.int64)
     flat = pc.list_flatten(path).to_numpy(zero_copy_only=False)
     raw_codes, raw_names = pd.factorize(flat)
-    names, code_of = np.unique(np.array([fold_name(str(c)) for c in raw_names], dtype=object), return_inverse=True)
+    names, code_of = code_names(raw_names)
     gap_flat = np.zeros(len(flat))
     has_gaps = ~pc.is_null(gaps).to_numpy(zero_copy_only=False)
     if has_gaps.any():
         touched = np.repeat(has_gaps, lengths)
         gap_flat[touched] = pc.list_flatten(gaps.filter(pa.array(has_gaps, type=pa.bool_()))).to_numpy(
             zero_copy_only=False)
-    rows = PathRows(code_of.ravel()[raw_codes].astype(np.int64), gap_flat, lengths, converted.astype(bool),
+    rows = PathRows(code_of[raw_codes], gap_flat, lengths, converted.astype(bool),
                     np.where(converted, revenue, 0.0).astype(np.float64), counts.astype(np.int64))
-    return rows, tuple(str(n) for n in names)
+    return rows, names
 
 
 def distinct(rows: PathRows, *, _hash: Any = None) -> PathRows:

@@ -36,7 +36,6 @@ class Source:
     table: Any
     backend: str
     name: str
-    files: tuple[Path, ...] = ()
     owned: bool = False
 
     def close(self) -> None:
@@ -160,7 +159,7 @@ def open_source(source: str | Path, table: str | None = None, *, flag: str, tabl
             t = con.read_json(paths, format="newline_delimited", union_by_name=True)
     except Exception as exc:  # the engine's own words name the broken file
         raise InputError(f"{flag} {source}: cannot be read ({_first_line(exc)})") from None
-    return Source(t, "duckdb", str(source), tuple(files), owned)
+    return Source(t, "duckdb", str(source), owned)
 
 
 def _open_url(url: str, table: str | None, *, flag: str, table_flag: str) -> Source:
