@@ -284,6 +284,8 @@ def test_both_plans_break_first_event_ties_the_same_way_as_written():
         per = session_ranks(ev, tri, ("purchase",), packing)
         got = per.join(tri, "rank").to_pandas().dropna(subset=["session"])
         assert dict(zip(got["user"], got["channel"])) == want, packing
+        # the 64-bit packing reads the session's start back out of the packed minimum
+        assert dict(zip(got["user"], got["start"].astype(int))) == {u: 2**50 if u == "u8" else 10 for u in want}
 
 
 def test_an_export_too_large_for_one_pass_gives_the_same_answer_in_user_partitions(export, monkeypatch):

@@ -288,13 +288,15 @@ def session_ranks(ev: Any, tri: Any, conversion_events: Sequence[str], span: dic
     :func:`ranked_sources` rank of the first event's source.
 
     Each event's (timestamp, rank) packed into one number, ``(ts - lo) * R + rank``, makes the first event's
-    source the minimum of one column, read back as ``minimum - (start - lo) * R``: every aggregate has a fixed
-    size, so the engine's hash table stays small and can spill. ``span`` (``lo``, ``hi`` and ``n``, the number of
-    ranks, over ``tri``) gives a 64-bit integer when the export's span times R fits (ten years of microseconds
-    leave room for 29,000 sources); without it, or past that, a 38-digit decimal (4x slower to compute). Measured
-    on 9.9M events (3.2M sessions): 0.88 GB against 1.08 GB for an ``arg_min`` over structs, whose state cannot
-    spill. Two events at the first instant with one source and medium and different gclids give one channel
-    either way, which is why the gclid's presence is enough."""
+    source the minimum of one column: every aggregate has a fixed size, so the engine's hash table stays small and
+    can spill. In a 64-bit integer the minimum holds the start too (``minimum // R + lo``, rank ``minimum % R``),
+    so the session's start is not aggregated again (measured on 9.9M events: 815 MiB against 886 MiB peak, paired
+    medians, same time); in a decimal the rank is read back as ``minimum - (start - lo) * R``. ``span`` (``lo``,
+    ``hi`` and ``n``, the number of ranks, over ``tri``) gives a 64-bit integer when the export's span times R
+    fits (ten years of microseconds leave room for 29,000 sources); without it, or past that, a 38-digit decimal
+    (4x slower to compute). Measured on 9.9M events (3.2M sessions): 0.88 GB against 1.08 GB for an ``arg_min``
+    over structs, whose state cannot spill. Two events at the first instant with one source and medium and
+    different gclids give one channel either way, which is why the gclid's presence is enough."""
     import ibis
 
     ev = _gclid_present(ev)
@@ -304,9 +306,15 @@ def session_ranks(ev: Any, tri: Any, conversion_events: Sequence[str], span: dic
     e = ev.join(tri, [ev.source.identical_to(tri.source), ev.medium.identical_to(tri.medium),
                       ev.gclid.identical_to(tri.gclid)])
     big_r = ibis.literal(r).cast(wide)
-    per = e.group_by([e.user, e.session]).aggregate(
-        **_stats(e, conversion_events), first=((e.ts - base).cast(wide) * big_r + e["rank"].cast(wide)).min())
-    per = per.mutate(rank=(per["first"] - (per.start - base).cast(wide) * big_r).cast("int64"))
+    stats = _stats(e, conversion_events)
+    first = ((e.ts - base).cast(wide) * big_r + e["rank"].cast(wide)).min()
+    if wide == "int64":  # the start is in the packed minimum: one aggregate fewer in the hash table
+        del stats["start"]
+        per = e.group_by([e.user, e.session]).aggregate(**stats, first=first)
+        per = per.mutate(start=per["first"] // r + base, rank=per["first"] % r)
+    else:
+        per = e.group_by([e.user, e.session]).aggregate(**stats, first=first)
+        per = per.mutate(rank=(per["first"] - (per.start - base).cast(wide) * big_r).cast("int64"))
     return per.select("user", "session", "events", "start", "converted", "revenue", "rank")
 
 
