@@ -306,14 +306,13 @@ def session_ranks(ev: Any, tri: Any, conversion_events: Sequence[str], span: dic
     e = ev.join(tri, [ev.source.identical_to(tri.source), ev.medium.identical_to(tri.medium),
                       ev.gclid.identical_to(tri.gclid)])
     big_r = ibis.literal(r).cast(wide)
-    stats = _stats(e, conversion_events)
-    first = ((e.ts - base).cast(wide) * big_r + e["rank"].cast(wide)).min()
-    if wide == "int64":  # the start is in the packed minimum: one aggregate fewer in the hash table
-        del stats["start"]
-        per = e.group_by([e.user, e.session]).aggregate(**stats, first=first)
+    start_in_first = wide == "int64"  # the start is in the packed minimum: one aggregate fewer in the hash table
+    stats = {k: v for k, v in _stats(e, conversion_events).items() if not (start_in_first and k == "start")}
+    per = e.group_by([e.user, e.session]).aggregate(
+        **stats, first=((e.ts - base).cast(wide) * big_r + e["rank"].cast(wide)).min())
+    if start_in_first:
         per = per.mutate(start=per["first"] // r + base, rank=per["first"] % r)
     else:
-        per = e.group_by([e.user, e.session]).aggregate(**stats, first=first)
         per = per.mutate(rank=(per["first"] - (per.start - base).cast(wide) * big_r).cast("int64"))
     return per.select("user", "session", "events", "start", "converted", "revenue", "rank")
 
