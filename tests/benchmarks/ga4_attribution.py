@@ -15,8 +15,9 @@ processes, ``socialroi attribution --ga4 export/`` (the query engine builds
 sessions, channels and distinct paths; all seven models), the same on
 ``flat.parquet`` and ``socialroi attribution touchpoints.csv`` on the same
 journeys, all without a bootstrap, then the GA4 run with 200 bootstrap
-replicates, and ``floor``. For quotable figures pair the commands with farm-bench (``--vs``):
-this machine's speed drifts between runs.
+replicates, and ``floor``. For quotable figures run the commands in turn
+(A B A B ...) several times with ``/usr/bin/time -v`` and quote the median of
+the ratios pair by pair: this machine's speed drifts between runs.
 
 Targets (issue 15): the GA4 run at most half of today's CSV run (8 s on
 4M touches) with peak memory under 1 GB; 200 replicates under 30 s.
